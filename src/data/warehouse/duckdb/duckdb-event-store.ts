@@ -1,0 +1,205 @@
+import type { SqlValue } from '../warehouse.ts';
+import type { BatchOutcome, EventBatch, EventStore, IngestRunRecord, ManifestUpdate } from '../event-store.ts';
+import { CsvStager, STAGED_COLUMNS } from './csv-stager.ts';
+import type { DuckDBWarehouse } from './duckdb-warehouse.ts';
+import { quoteLiteral } from './quote.ts';
+
+const CSV_COLUMNS = `{${STAGED_COLUMNS.map(([name, type]) => `'${name}': '${type}'`).join(', ')}}`;
+
+/** Event names whose `experiment` / `variant` properties record an exposure (ours, Segment's, PostHog's). */
+const EXPOSURE_EVENTS = ['$exposure', 'experiment_exposure', 'Experiment Viewed', '$feature_flag_called'];
+const EXPERIMENT_KEY = `coalesce(properties->>'experiment', properties->>'experiment_id', properties->>'$feature_flag')`;
+const VARIANT_KEY = `coalesce(properties->>'variant', properties->>'variation_id', properties->>'$feature_flag_response')`;
+
+function readStaged(file: string): string {
+  return `read_csv(${quoteLiteral(file)}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n',
+    auto_detect = false, allow_quoted_nulls = false, max_line_size = 16777216, columns = ${CSV_COLUMNS})`;
+}
+
+/** Loads batches with set-based SQL: dedup by anti-join, then events, users, exposures and the rollup. */
+export class DuckDBEventStore implements EventStore {
+  constructor(private readonly warehouse: DuckDBWarehouse) {}
+
+  createStager(): CsvStager {
+    return new CsvStager();
+  }
+
+  async ensureProject(projectId: string): Promise<void> {
+    await this.warehouse.execute(
+      'INSERT INTO meta.projects VALUES (?, now()::TIMESTAMP) ON CONFLICT (project_id) DO NOTHING',
+      [projectId],
+    );
+  }
+
+  async startRun(projectId: string, inputs: string, deadLetter: string): Promise<number> {
+    const [row] = await this.warehouse.query<{ run_id: number }>(
+      `INSERT INTO meta.ingest_runs (run_id, project_id, started_at, status, inputs, dead_letter)
+       VALUES (nextval('meta.ingest_run_ids'), ?, now()::TIMESTAMP, 'running', ?, ?) RETURNING run_id`,
+      [projectId, inputs, deadLetter],
+    );
+    return row!.run_id;
+  }
+
+  async finishRun(run: IngestRunRecord): Promise<void> {
+    await this.warehouse.execute(
+      `UPDATE meta.ingest_runs SET finished_at = now()::TIMESTAMP, status = ?, files = ?, read = ?, accepted = ?,
+         rejected = ?, duplicates = ? WHERE run_id = ?`,
+      [run.status, run.files, run.read, run.accepted, run.rejected, run.duplicates, run.runId],
+    );
+  }
+
+  async fileProgress(
+    projectId: string,
+    id: Pick<ManifestUpdate, 'path' | 'size' | 'mtimeMs' | 'headSha256'>,
+  ): Promise<{ recordsCommitted: number; complete: boolean; accepted: number; rejected: number; duplicates: number } | null> {
+    const [row] = await this.warehouse.query<{
+      records_committed: number;
+      complete: boolean;
+      accepted: number;
+      rejected: number;
+      duplicates: number;
+    }>(
+      `SELECT records_committed, complete, accepted, rejected, duplicates FROM meta.ingest_files
+       WHERE project_id = ? AND path = ? AND size = ? AND mtime_ms = ? AND head_sha256 = ?`,
+      [projectId, id.path, id.size, id.mtimeMs, id.headSha256],
+    );
+    return row
+      ? {
+          recordsCommitted: row.records_committed,
+          complete: row.complete,
+          accepted: row.accepted,
+          rejected: row.rejected,
+          duplicates: row.duplicates,
+        }
+      : null;
+  }
+
+  async deadLetterCommittedBytes(path: string): Promise<number> {
+    const [row] = await this.warehouse.query<{ committed_bytes: number }>(
+      'SELECT committed_bytes FROM meta.dead_letter_files WHERE path = ?',
+      [path],
+    );
+    return row?.committed_bytes ?? 0;
+  }
+
+  async commit(batch: EventBatch): Promise<BatchOutcome> {
+    const w = this.warehouse;
+    const project: SqlValue = batch.projectId;
+    return w.transaction(async () => {
+      let accepted = 0;
+      if (batch.rows.count > 0) {
+        // First occurrence of each id within the batch, and only ids the project has not stored yet.
+        await w.execute(
+          `CREATE OR REPLACE TEMP TABLE ingest_new AS
+           SELECT * EXCLUDE (ord, ts_us), make_timestamp(ts_us) AS ts
+           FROM ${readStaged(batch.rows.payload)} s
+           WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = ? AND e.event_id = s.event_id)
+           QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY ord) = 1`,
+          [project],
+        );
+        accepted = await w.execute(
+          `INSERT INTO events SELECT ?, event_id, ts, make_timestamp(?::BIGINT), user_id, event, session_id, source,
+             campaign, os, device, country, city, app_version, platform, exp_group, gender, post_id, receiver_id,
+             age, latency_ms, properties::JSON
+           FROM ingest_new`,
+          [project, batch.receivedAtUs],
+        );
+        if (accepted > 0) await this.updateDerived(project);
+      }
+      if (batch.manifest) await this.recordManifest(batch, accepted);
+      if (batch.deadLetter) {
+        await w.execute(
+          `INSERT INTO meta.dead_letter_files VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE
+           SET committed_bytes = excluded.committed_bytes, rejected = dead_letter_files.rejected + excluded.rejected`,
+          [batch.deadLetter.path, batch.deadLetter.committedBytes, batch.deadLetter.rejected],
+        );
+      }
+      return { accepted, duplicates: batch.rows.count - accepted };
+    });
+  }
+
+  /** users, exposures and the per-user-per-day rollup, from this batch's new events only. */
+  private async updateDerived(project: SqlValue): Promise<void> {
+    const w = this.warehouse;
+    await w.execute(
+      `INSERT INTO users
+       SELECT ?, user_id, min(ts), max(ts), arg_min(event, ts),
+         arg_min(source, ts) FILTER (source IS NOT NULL), arg_min(campaign, ts) FILTER (campaign IS NOT NULL),
+         arg_max(gender, ts) FILTER (gender IS NOT NULL), arg_max(age, ts) FILTER (age IS NOT NULL),
+         arg_max(country, ts) FILTER (country IS NOT NULL), arg_max(city, ts) FILTER (city IS NOT NULL),
+         arg_max(os, ts) FILTER (os IS NOT NULL), arg_max(device, ts) FILTER (device IS NOT NULL),
+         arg_max(app_version, ts) FILTER (app_version IS NOT NULL), arg_max(platform, ts) FILTER (platform IS NOT NULL),
+         arg_max(exp_group, ts) FILTER (exp_group IS NOT NULL), count(*)
+       FROM ingest_new GROUP BY user_id
+       ON CONFLICT (project_id, user_id) DO UPDATE SET
+         first_event = CASE WHEN excluded.first_seen < first_seen THEN excluded.first_event ELSE first_event END,
+         source = CASE WHEN excluded.first_seen < first_seen THEN coalesce(excluded.source, source) ELSE coalesce(source, excluded.source) END,
+         campaign = CASE WHEN excluded.first_seen < first_seen THEN coalesce(excluded.campaign, campaign) ELSE coalesce(campaign, excluded.campaign) END,
+         gender = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.gender, gender) ELSE coalesce(gender, excluded.gender) END,
+         age = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.age, age) ELSE coalesce(age, excluded.age) END,
+         country = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.country, country) ELSE coalesce(country, excluded.country) END,
+         city = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.city, city) ELSE coalesce(city, excluded.city) END,
+         os = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.os, os) ELSE coalesce(os, excluded.os) END,
+         device = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.device, device) ELSE coalesce(device, excluded.device) END,
+         app_version = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.app_version, app_version) ELSE coalesce(app_version, excluded.app_version) END,
+         platform = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.platform, platform) ELSE coalesce(platform, excluded.platform) END,
+         exp_group = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.exp_group, exp_group) ELSE coalesce(exp_group, excluded.exp_group) END,
+         first_seen = least(first_seen, excluded.first_seen),
+         last_seen = greatest(last_seen, excluded.last_seen),
+         events = events + excluded.events`,
+      [project],
+    );
+    await w.execute(
+      `INSERT INTO exposures
+       SELECT ?, experiment, arg_min(variant, ts), user_id, min(ts)
+       FROM (SELECT ${EXPERIMENT_KEY} AS experiment, ${VARIANT_KEY} AS variant, user_id, ts FROM ingest_new
+             WHERE event IN (${EXPOSURE_EVENTS.map(quoteLiteral).join(', ')}))
+       WHERE experiment IS NOT NULL AND variant IS NOT NULL
+       GROUP BY experiment, user_id
+       ON CONFLICT (project_id, experiment, user_id) DO UPDATE SET
+         variant = CASE WHEN excluded.first_exposure < first_exposure THEN excluded.variant ELSE variant END,
+         first_exposure = least(first_exposure, excluded.first_exposure)`,
+      [project],
+    );
+    // MERGE without an index: the join is built on the batch's aggregate, and the rollup's zone maps on
+    // `day` let DuckDB skip row groups outside the batch's days.
+    await w.execute(
+      `MERGE INTO user_daily t
+       USING (SELECT ? AS project_id, ts::DATE AS day, user_id, event, count(*) AS events, min(ts) AS first_ts,
+                max(ts) AS last_ts FROM ingest_new GROUP BY ALL) s
+       ON t.project_id = s.project_id AND t.day = s.day AND t.user_id = s.user_id AND t.event = s.event
+       WHEN MATCHED THEN UPDATE SET events = t.events + s.events, first_ts = least(t.first_ts, s.first_ts),
+         last_ts = greatest(t.last_ts, s.last_ts)
+       WHEN NOT MATCHED THEN INSERT (project_id, day, user_id, event, events, first_ts, last_ts)
+         VALUES (s.project_id, s.day, s.user_id, s.event, s.events, s.first_ts, s.last_ts)`,
+      [project],
+    );
+  }
+
+  private async recordManifest(batch: EventBatch, accepted: number): Promise<void> {
+    const m = batch.manifest!;
+    const duplicates = batch.rows.count - accepted;
+    await this.warehouse.execute(
+      `INSERT INTO meta.ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)
+       ON CONFLICT (project_id, path, size, mtime_ms, head_sha256) DO UPDATE SET
+         complete = excluded.complete, records_committed = excluded.records_committed,
+         accepted = ingest_files.accepted + excluded.accepted, rejected = ingest_files.rejected + excluded.rejected,
+         duplicates = ingest_files.duplicates + excluded.duplicates, last_run_id = excluded.last_run_id,
+         updated_at = excluded.updated_at`,
+      [
+        batch.projectId,
+        m.path,
+        m.size,
+        m.mtimeMs,
+        m.headSha256,
+        m.format,
+        m.complete,
+        m.recordsCommitted,
+        accepted,
+        m.rejected,
+        duplicates,
+        batch.runId,
+      ],
+    );
+  }
+}

@@ -1,0 +1,194 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  DuckDBTimestampValue,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { SightlineError } from '../../../errors/index.ts';
+import type { ColumnInfo, Row, SqlValue, StreamOptions, TableInfo, Warehouse } from '../warehouse.ts';
+import { plainValueConverter } from './convert-value.ts';
+import { quoteIdentifier, quoteQualified } from './quote.ts';
+
+export interface DuckDBOpenOptions {
+  /** Open without taking the write lock, so other processes can read (and one can write) alongside. */
+  readOnly?: boolean;
+  /** DuckDB's memory_limit, e.g. '1GB'. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+function bindValue(value: SqlValue): DuckDBValue {
+  if (value instanceof Date) return new DuckDBTimestampValue(BigInt(value.getTime()) * 1000n);
+  return value;
+}
+
+function bindAll(params: readonly SqlValue[] | undefined): DuckDBValue[] | undefined {
+  return params && params.length > 0 ? params.map(bindValue) : undefined;
+}
+
+/** DuckDB reports another process's write lock as an IO error naming the lock; we turn it into a coded one. */
+function translateOpenError(error: unknown, file: string): SightlineError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/lock/i.test(message)) {
+    return new SightlineError('SL_DB_LOCKED', `the database ${file} is in use by another process`, {
+      hint: 'stop `sightline serve` (or the other writer) first, or send data to the running server with POST /api/v1/capture; read-only commands keep working',
+      cause: error,
+    });
+  }
+  return new SightlineError('SL_DB_OPEN_FAILED', `cannot open the database ${file}: ${message.split('\n')[0]}`, {
+    cause: error,
+  });
+}
+
+/** The embedded default: one DuckDB file, one connection, statements serialised through it. */
+export class DuckDBWarehouse implements Warehouse {
+  readonly engine = 'duckdb' as const;
+
+  private constructor(
+    readonly location: string,
+    readonly readOnly: boolean,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(file: string, options: DuckDBOpenOptions = {}): Promise<DuckDBWarehouse> {
+    const location = file === ':memory:' ? file : path.resolve(file);
+    if (location !== ':memory:') {
+      const dir = path.dirname(location);
+      if (!existsSync(dir)) {
+        throw new SightlineError('SL_DB_OPEN_FAILED', `the directory ${dir} of the database does not exist`, {
+          hint: 'create the directory or point --db / SIGHTLINE_DB elsewhere',
+        });
+      }
+      if (options.readOnly && !existsSync(location)) {
+        throw new SightlineError('SL_DB_OPEN_FAILED', `there is no database at ${location}`, {
+          hint: 'run `sightline ingest` or `sightline demo` first, or pass --db',
+        });
+      }
+    }
+    const config: Record<string, string> = {};
+    if (options.readOnly) config['access_mode'] = 'READ_ONLY';
+    if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    if (options.threads) config['threads'] = String(options.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(location, config);
+    } catch (error) {
+      throw translateOpenError(error, location);
+    }
+    const connection = await instance.connect();
+    return new DuckDBWarehouse(location, options.readOnly ?? false, instance, connection);
+  }
+
+  async query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, bindAll(params));
+    return reader.convertRowObjects(plainValueConverter) as T[];
+  }
+
+  async execute(sql: string, params?: readonly SqlValue[]): Promise<number> {
+    const result = await this.connection.run(sql, bindAll(params));
+    return result.rowsChanged;
+  }
+
+  async *stream<T extends Row = Row>(
+    sql: string,
+    params?: readonly SqlValue[],
+    options: StreamOptions = {},
+  ): AsyncIterable<T[]> {
+    const target = options.batchRows ?? 2048;
+    const result = await this.connection.stream(sql, bindAll(params));
+    const names = result.deduplicatedColumnNames();
+    let batch: T[] = [];
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const values of chunk.convertRows(plainValueConverter)) {
+        const row: Row = {};
+        for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+        batch.push(row as T);
+      }
+      if (batch.length >= target) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  async append(table: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>): Promise<number> {
+    // The appender writes whole rows of a table, so rows go to a temporary table of exactly `columns`
+    // and from there into the target with one INSERT (which also applies the target's defaults).
+    const staging = `_append_${process.pid}_${Date.now()}`;
+    const columnList = columns.map(quoteIdentifier).join(', ');
+    await this.connection.run(
+      `CREATE TEMP TABLE ${quoteIdentifier(staging)} AS SELECT ${columnList} FROM ${quoteQualified(table)} LIMIT 0`,
+    );
+    try {
+      const appender = await this.connection.createAppender(staging, 'main', 'temp');
+      const types = columns.map((_, i) => appender.columnType(i));
+      let count = 0;
+      for (const row of rows) {
+        for (let i = 0; i < columns.length; i++) {
+          const value = row[i];
+          if (value === null || value === undefined) appender.appendNull();
+          else appender.appendValue(bindValue(value), types[i]);
+        }
+        appender.endRow();
+        count++;
+      }
+      appender.closeSync();
+      await this.connection.run(
+        `INSERT INTO ${quoteQualified(table)} (${columnList}) SELECT ${columnList} FROM temp.${quoteIdentifier(staging)}`,
+      );
+      return count;
+    } finally {
+      await this.connection.run(`DROP TABLE IF EXISTS temp.${quoteIdentifier(staging)}`);
+    }
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async describe(table: string): Promise<ColumnInfo[]> {
+    const [schema, name] = table.includes('.') ? table.split('.', 2) : ['main', table];
+    const rows = await this.query<{ column_name: string; data_type: string; is_nullable: string }>(
+      `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+       WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position`,
+      [schema!, name!],
+    );
+    return rows.map((r) => ({ name: r.column_name, type: r.data_type, nullable: r.is_nullable === 'YES' }));
+  }
+
+  async tables(): Promise<TableInfo[]> {
+    const list = await this.query<{ schema_name: string; table_name: string; estimated_size: number }>(
+      `SELECT schema_name, table_name, estimated_size FROM duckdb_tables()
+       WHERE database_name = current_database() AND NOT temporary ORDER BY schema_name, table_name`,
+    );
+    const tables: TableInfo[] = [];
+    for (const t of list) {
+      const qualified = `${t.schema_name}.${t.table_name}`;
+      const [{ n }] = (await this.query<{ n: number }>(`SELECT count(*) AS n FROM ${quoteQualified(qualified)}`)) as [
+        { n: number },
+      ];
+      tables.push({ schema: t.schema_name, name: t.table_name, rows: n, columns: await this.describe(qualified) });
+    }
+    return tables;
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+

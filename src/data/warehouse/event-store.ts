@@ -1,0 +1,84 @@
+import type { EventRow } from '../events/event.ts';
+
+/** Progress of one input file, written in the same transaction as the batch that reached it. */
+export interface ManifestUpdate {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  headSha256: string;
+  format: string;
+  /** Records of the file (by ordinal) covered once this batch commits. */
+  recordsCommitted: number;
+  complete: boolean;
+  /** This batch's rejects from the file (accepted and duplicates come from the commit itself). */
+  rejected: number;
+}
+
+/** The dead-letter file's length once this batch's rejects are in it. */
+export interface DeadLetterMark {
+  path: string;
+  committedBytes: number;
+  rejected: number;
+}
+
+/**
+ * A batch of validated events on its way into the warehouse. `rows` may repeat an event id or hold ids
+ * stored earlier; the store keeps the first occurrence of each id and counts the rest as duplicates.
+ */
+export interface EventBatch {
+  projectId: string;
+  runId: number;
+  receivedAtUs: number;
+  rows: StagedRows;
+  manifest?: ManifestUpdate;
+  deadLetter?: DeadLetterMark;
+}
+
+export interface BatchOutcome {
+  accepted: number;
+  duplicates: number;
+}
+
+/** Rows already serialised by the engine's stager, with their count. */
+export interface StagedRows {
+  count: number;
+  /** Engine-specific payload (for DuckDB: the path of a CSV file of the rows). */
+  payload: string;
+}
+
+/** Serialises events for an engine's bulk path. `add` is called once per row on the hot path. */
+export interface EventStager {
+  add(row: EventRow): void;
+  readonly count: number;
+  readonly bytes: number;
+  /** Finishes the current batch (writing it out) and starts an empty one. */
+  flush(): Promise<StagedRows>;
+  dispose(): Promise<void>;
+}
+
+export interface IngestRunRecord {
+  runId: number;
+  status: 'running' | 'completed' | 'failed';
+  files: number;
+  read: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+}
+
+/** Ingestion's view of the warehouse: what an engine must provide to load events with exactly-once semantics. */
+export interface EventStore {
+  createStager(): EventStager;
+  /** Stores a batch, its rollups and its manifest progress in one transaction. */
+  commit(batch: EventBatch): Promise<BatchOutcome>;
+  ensureProject(projectId: string): Promise<void>;
+  startRun(projectId: string, inputs: string, deadLetter: string): Promise<number>;
+  finishRun(run: IngestRunRecord): Promise<void>;
+  /** The committed progress of a file, if an earlier run saw exactly this file. */
+  fileProgress(
+    projectId: string,
+    identity: Pick<ManifestUpdate, 'path' | 'size' | 'mtimeMs' | 'headSha256'>,
+  ): Promise<{ recordsCommitted: number; complete: boolean; accepted: number; rejected: number; duplicates: number } | null>;
+  /** Bytes of a dead-letter file that belong to committed batches (0 when never written). */
+  deadLetterCommittedBytes(path: string): Promise<number>;
+}

@@ -1,0 +1,2 @@
+export { ERROR_CODES, type ErrorCode } from './codes.ts';
+export { isSightlineError, SightlineError } from './sightline-error.ts';
