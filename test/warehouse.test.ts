@@ -44,7 +44,9 @@ describe('DuckDB warehouse', () => {
     let total = 0;
     let sum = 0;
     let batches = 0;
-    for await (const batch of w.stream<{ i: number }>('SELECT i FROM range(100000) t(i)', [], { batchRows: 10000 })) {
+    for await (const batch of w.stream<{ i: number }>('SELECT i FROM range(100000) t(i)', [], {
+      batchRows: 10000,
+    })) {
       batches++;
       total += batch.length;
       for (const r of batch) sum += r.i;
@@ -57,7 +59,9 @@ describe('DuckDB warehouse', () => {
 
   it('appends rows in bulk into a subset of columns, applying defaults to the rest', async () => {
     const w = await DuckDBWarehouse.open(':memory:');
-    await w.execute(`CREATE TABLE t (project_id VARCHAR DEFAULT 'default', a INTEGER, b VARCHAR, c TIMESTAMP)`);
+    await w.execute(
+      `CREATE TABLE t (project_id VARCHAR DEFAULT 'default', a INTEGER, b VARCHAR, c TIMESTAMP)`,
+    );
     const n = await w.append(
       't',
       ['a', 'b', 'c'],
@@ -100,7 +104,13 @@ describe('DuckDB warehouse', () => {
     }
     const tables = (await w.tables()).map((t) => `${t.schema}.${t.name}`);
     expect(tables).toEqual(
-      expect.arrayContaining(['main.events', 'main.users', 'main.exposures', 'main.user_daily', 'meta.ingest_files']),
+      expect.arrayContaining([
+        'main.events',
+        'main.users',
+        'main.exposures',
+        'main.user_daily',
+        'meta.ingest_files',
+      ]),
     );
     await w.close();
   });
@@ -115,8 +125,12 @@ describe('DuckDB warehouse', () => {
   });
 
   it('reports a missing directory with a code, not a raw engine message', async () => {
-    await expect(openWarehouse({ path: '/no/such/dir/x.duckdb' })).rejects.toMatchObject({ code: 'SL_DB_OPEN_FAILED' });
-    await expect(openWarehouse({ path: path.join(path.dirname(tempDb()), 'absent.duckdb'), readOnly: true })).rejects.toMatchObject({
+    await expect(openWarehouse({ path: '/no/such/dir/x.duckdb' })).rejects.toMatchObject({
+      code: 'SL_DB_OPEN_FAILED',
+    });
+    await expect(
+      openWarehouse({ path: path.join(path.dirname(tempDb()), 'absent.duckdb'), readOnly: true }),
+    ).rejects.toMatchObject({
       code: 'SL_DB_OPEN_FAILED',
     });
   });

@@ -3,12 +3,18 @@
  * so a user who sees one can look it up; the hint is the default advice printed beside the message.
  */
 export const ERROR_CODES = {
-  SL_USAGE: { summary: 'A command was called with a missing or invalid argument.', hint: 'run the command with --help' },
+  SL_USAGE: {
+    summary: 'A command was called with a missing or invalid argument.',
+    hint: 'run the command with --help',
+  },
   SL_CONFIG_INVALID: {
     summary: 'The project file sightline.yaml has an error.',
     hint: 'fix the listed keys in sightline.yaml',
   },
-  SL_CONFIG_NOT_FOUND: { summary: 'A project file named with --config does not exist.', hint: 'check the path' },
+  SL_CONFIG_NOT_FOUND: {
+    summary: 'A project file named with --config does not exist.',
+    hint: 'check the path',
+  },
   SL_DB_OPEN_FAILED: {
     summary: 'The database file could not be opened (missing directory, permissions, not a DuckDB file).',
     hint: 'check --db / SIGHTLINE_DB and the file permissions',
@@ -21,7 +27,10 @@ export const ERROR_CODES = {
     summary: 'The database was written by a newer version of Sightline.',
     hint: 'upgrade Sightline to open this database',
   },
-  SL_DB_MIGRATION_FAILED: { summary: 'A schema migration failed and was rolled back.', hint: 'report this with the message' },
+  SL_DB_MIGRATION_FAILED: {
+    summary: 'A schema migration failed and was rolled back.',
+    hint: 'report this with the message',
+  },
   SL_INGEST_INPUT_NOT_FOUND: {
     summary: 'An input path or glob of `sightline ingest` matched no file.',
     hint: 'check the path; directories are read recursively, globs must be quoted',
@@ -30,7 +39,10 @@ export const ERROR_CODES = {
     summary: 'The input format could not be inferred from the file name, or --format named an unknown one.',
     hint: 'pass --format ndjson|json|csv|parquet',
   },
-  SL_INGEST_READ_FAILED: { summary: 'An input file could not be read.', hint: 'check that the file is readable' },
+  SL_INGEST_READ_FAILED: {
+    summary: 'An input file could not be read.',
+    hint: 'check that the file is readable',
+  },
   SL_INGEST_DEAD_LETTER_FAILED: {
     summary: 'The dead-letter file could not be written.',
     hint: 'choose a writable path with --dead-letter',
@@ -39,7 +51,10 @@ export const ERROR_CODES = {
     summary: '`sightline sql` refused a statement that writes, changes settings or reads files.',
     hint: 'only SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE and EXPLAIN over warehouse tables are allowed',
   },
-  SL_SQL_ERROR: { summary: 'The database rejected a SQL query.', hint: 'check the query against `sightline status`' },
+  SL_SQL_ERROR: {
+    summary: 'The database rejected a SQL query.',
+    hint: 'check the query against `sightline status`',
+  },
   SL_DEMO_INVALID: { summary: 'The demo options are out of range.', hint: 'see `sightline demo --help`' },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 

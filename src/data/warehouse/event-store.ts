@@ -58,7 +58,7 @@ export interface EventStager {
 
 export interface IngestRunRecord {
   runId: number;
-  status: 'running' | 'completed' | 'failed';
+  status: 'running' | 'completed' | 'failed' | 'interrupted';
   files: number;
   read: number;
   accepted: number;
@@ -78,7 +78,16 @@ export interface EventStore {
   fileProgress(
     projectId: string,
     identity: Pick<ManifestUpdate, 'path' | 'size' | 'mtimeMs' | 'headSha256'>,
-  ): Promise<{ recordsCommitted: number; complete: boolean; accepted: number; rejected: number; duplicates: number } | null>;
-  /** Bytes of a dead-letter file that belong to committed batches (0 when never written). */
-  deadLetterCommittedBytes(path: string): Promise<number>;
+  ): Promise<{
+    recordsCommitted: number;
+    complete: boolean;
+    accepted: number;
+    rejected: number;
+    duplicates: number;
+  } | null>;
+  /**
+   * Bytes of a dead-letter file that belong to committed batches. The first time a file is seen, its
+   * current length is recorded as committed (it may hold a user's earlier content we must never cut).
+   */
+  claimDeadLetter(path: string, currentBytes: number): Promise<number>;
 }

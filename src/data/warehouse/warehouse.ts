@@ -42,7 +42,11 @@ export interface Warehouse {
   /** Runs a statement and returns the number of rows it changed. */
   execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /** Streams a large result in batches without materialising it. */
-  stream<T extends Row = Row>(sql: string, params?: readonly SqlValue[], options?: StreamOptions): AsyncIterable<T[]>;
+  stream<T extends Row = Row>(
+    sql: string,
+    params?: readonly SqlValue[],
+    options?: StreamOptions,
+  ): AsyncIterable<T[]>;
   /** Appends rows in bulk, in column order; returns the number appended. */
   append(table: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>): Promise<number>;
   /**

@@ -2,8 +2,8 @@ import {
   createDuckDBValueConverter,
   type DuckDBDateValue,
   type DuckDBTimestampTZValue,
-  DuckDBTypeId,
   type DuckDBTimestampValue,
+  DuckDBTypeId,
   type DuckDBValue,
   type DuckDBValueConverter,
   JSDuckDBValueConverter,
@@ -30,7 +30,9 @@ export function isoFromMicros(micros: bigint): string {
 
 function integer(value: DuckDBValue): number | string {
   const big = value as bigint;
-  return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : String(big);
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER)
+    ? Number(big)
+    : String(big);
 }
 
 function timestamp(value: DuckDBValue): string | null {
@@ -46,7 +48,11 @@ const passThrough: DuckDBValueConverter<unknown> = (value, type, converter) => j
  * so that every surface (CLI --json, HTTP API, reports) prints the same thing.
  */
 export const plainValueConverter: DuckDBValueConverter<unknown> = createDuckDBValueConverter<unknown>({
-  ...Object.fromEntries(Object.values(DuckDBTypeId).filter((id) => typeof id === 'number').map((id) => [id, passThrough])),
+  ...Object.fromEntries(
+    Object.values(DuckDBTypeId)
+      .filter((id) => typeof id === 'number')
+      .map((id) => [id, passThrough]),
+  ),
   [DuckDBTypeId.BIGINT]: integer,
   [DuckDBTypeId.UBIGINT]: integer,
   [DuckDBTypeId.HUGEINT]: integer,
@@ -54,15 +60,15 @@ export const plainValueConverter: DuckDBValueConverter<unknown> = createDuckDBVa
   [DuckDBTypeId.BIGNUM]: integer,
   [DuckDBTypeId.TIMESTAMP]: timestamp,
   [DuckDBTypeId.TIMESTAMP_TZ]: timestamp,
-  [DuckDBTypeId.TIMESTAMP_S]: (value) => String(value),
-  [DuckDBTypeId.TIMESTAMP_MS]: (value) => String(value),
-  [DuckDBTypeId.TIMESTAMP_NS]: (value) => String(value),
-  [DuckDBTypeId.DATE]: (value) => {
+  [DuckDBTypeId.TIMESTAMP_S]: (value: DuckDBValue) => String(value),
+  [DuckDBTypeId.TIMESTAMP_MS]: (value: DuckDBValue) => String(value),
+  [DuckDBTypeId.TIMESTAMP_NS]: (value: DuckDBValue) => String(value),
+  [DuckDBTypeId.DATE]: (value: DuckDBValue) => {
     const date = value as DuckDBDateValue;
     return date.isFinite ? new Date(date.days * 86_400_000).toISOString().slice(0, 10) : String(date);
   },
-  [DuckDBTypeId.TIME]: (value) => String(value),
-  [DuckDBTypeId.INTERVAL]: (value) => String(value),
-  [DuckDBTypeId.DECIMAL]: (value) => Number(String(value)),
-  [DuckDBTypeId.UUID]: (value) => String(value),
+  [DuckDBTypeId.TIME]: (value: DuckDBValue) => String(value),
+  [DuckDBTypeId.INTERVAL]: (value: DuckDBValue) => String(value),
+  [DuckDBTypeId.DECIMAL]: (value: DuckDBValue) => Number(String(value)),
+  [DuckDBTypeId.UUID]: (value: DuckDBValue) => String(value),
 } as unknown as Record<DuckDBTypeId, DuckDBValueConverter<unknown>>);

@@ -1,5 +1,11 @@
+import type {
+  BatchOutcome,
+  EventBatch,
+  EventStore,
+  IngestRunRecord,
+  ManifestUpdate,
+} from '../event-store.ts';
 import type { SqlValue } from '../warehouse.ts';
-import type { BatchOutcome, EventBatch, EventStore, IngestRunRecord, ManifestUpdate } from '../event-store.ts';
 import { CsvStager, STAGED_COLUMNS } from './csv-stager.ts';
 import type { DuckDBWarehouse } from './duckdb-warehouse.ts';
 import { quoteLiteral } from './quote.ts';
@@ -8,8 +14,8 @@ const CSV_COLUMNS = `{${STAGED_COLUMNS.map(([name, type]) => `'${name}': '${type
 
 /** Event names whose `experiment` / `variant` properties record an exposure (ours, Segment's, PostHog's). */
 const EXPOSURE_EVENTS = ['$exposure', 'experiment_exposure', 'Experiment Viewed', '$feature_flag_called'];
-const EXPERIMENT_KEY = `coalesce(properties->>'experiment', properties->>'experiment_id', properties->>'$feature_flag')`;
-const VARIANT_KEY = `coalesce(properties->>'variant', properties->>'variation_id', properties->>'$feature_flag_response')`;
+const EXPERIMENT_KEY = `coalesce(properties->>'experiment', properties->>'experiment_id', properties->>'$."$feature_flag"')`;
+const VARIANT_KEY = `coalesce(properties->>'variant', properties->>'variation_id', properties->>'$."$feature_flag_response"')`;
 
 function readStaged(file: string): string {
   return `read_csv(${quoteLiteral(file)}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n',
@@ -32,6 +38,10 @@ export class DuckDBEventStore implements EventStore {
   }
 
   async startRun(projectId: string, inputs: string, deadLetter: string): Promise<number> {
+    // We hold the write lock, so a run still marked running was killed before it could finish.
+    await this.warehouse.execute(
+      `UPDATE meta.ingest_runs SET status = 'interrupted' WHERE status = 'running'`,
+    );
     const [row] = await this.warehouse.query<{ run_id: number }>(
       `INSERT INTO meta.ingest_runs (run_id, project_id, started_at, status, inputs, dead_letter)
        VALUES (nextval('meta.ingest_run_ids'), ?, now()::TIMESTAMP, 'running', ?, ?) RETURNING run_id`,
@@ -51,7 +61,13 @@ export class DuckDBEventStore implements EventStore {
   async fileProgress(
     projectId: string,
     id: Pick<ManifestUpdate, 'path' | 'size' | 'mtimeMs' | 'headSha256'>,
-  ): Promise<{ recordsCommitted: number; complete: boolean; accepted: number; rejected: number; duplicates: number } | null> {
+  ): Promise<{
+    recordsCommitted: number;
+    complete: boolean;
+    accepted: number;
+    rejected: number;
+    duplicates: number;
+  } | null> {
     const [row] = await this.warehouse.query<{
       records_committed: number;
       complete: boolean;
@@ -74,12 +90,16 @@ export class DuckDBEventStore implements EventStore {
       : null;
   }
 
-  async deadLetterCommittedBytes(path: string): Promise<number> {
+  async claimDeadLetter(path: string, currentBytes: number): Promise<number> {
+    await this.warehouse.execute(
+      'INSERT INTO meta.dead_letter_files VALUES (?, ?, 0) ON CONFLICT (path) DO NOTHING',
+      [path, currentBytes],
+    );
     const [row] = await this.warehouse.query<{ committed_bytes: number }>(
       'SELECT committed_bytes FROM meta.dead_letter_files WHERE path = ?',
       [path],
     );
-    return row?.committed_bytes ?? 0;
+    return row!.committed_bytes;
   }
 
   async commit(batch: EventBatch): Promise<BatchOutcome> {

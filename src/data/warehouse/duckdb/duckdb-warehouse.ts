@@ -5,6 +5,7 @@ import {
   DuckDBInstance,
   DuckDBTimestampValue,
   type DuckDBValue,
+  StatementType,
 } from '@duckdb/node-api';
 import { SightlineError } from '../../../errors/index.ts';
 import type { ColumnInfo, Row, SqlValue, StreamOptions, TableInfo, Warehouse } from '../warehouse.ts';
@@ -17,6 +18,11 @@ export interface DuckDBOpenOptions {
   /** DuckDB's memory_limit, e.g. '1GB'. */
   memoryLimit?: string;
   threads?: number;
+  /**
+   * Refuse access to anything outside the database: no reading or writing files, no ATTACH, no
+   * extensions, and settings locked so a query cannot turn this back on.
+   */
+  sandboxed?: boolean;
 }
 
 function bindValue(value: SqlValue): DuckDBValue {
@@ -37,9 +43,13 @@ function translateOpenError(error: unknown, file: string): SightlineError {
       cause: error,
     });
   }
-  return new SightlineError('SL_DB_OPEN_FAILED', `cannot open the database ${file}: ${message.split('\n')[0]}`, {
-    cause: error,
-  });
+  return new SightlineError(
+    'SL_DB_OPEN_FAILED',
+    `cannot open the database ${file}: ${message.split('\n')[0]}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 /** The embedded default: one DuckDB file, one connection, statements serialised through it. */
@@ -72,6 +82,11 @@ export class DuckDBWarehouse implements Warehouse {
     if (options.readOnly) config['access_mode'] = 'READ_ONLY';
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
     if (options.threads) config['threads'] = String(options.threads);
+    if (options.sandboxed) {
+      config['enable_external_access'] = 'false';
+      config['autoload_known_extensions'] = 'false';
+      config['lock_configuration'] = 'true';
+    }
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(location, config);
@@ -117,7 +132,11 @@ export class DuckDBWarehouse implements Warehouse {
     if (batch.length > 0) yield batch;
   }
 
-  async append(table: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>): Promise<number> {
+  async append(
+    table: string,
+    columns: readonly string[],
+    rows: Iterable<readonly SqlValue[]>,
+  ): Promise<number> {
     // The appender writes whole rows of a table, so rows go to a temporary table of exactly `columns`
     // and from there into the target with one INSERT (which also applies the target's defaults).
     const staging = `_append_${process.pid}_${Date.now()}`;
@@ -160,6 +179,17 @@ export class DuckDBWarehouse implements Warehouse {
     }
   }
 
+  /** The kinds of the statements in `sql` ('SELECT', 'INSERT', …), without running them. */
+  async statementKinds(sql: string): Promise<string[]> {
+    const extracted = await this.connection.extractStatements(sql);
+    const kinds: string[] = [];
+    for (let i = 0; i < extracted.count; i++) {
+      const prepared = await extracted.prepare(i);
+      kinds.push(StatementType[prepared.statementType] ?? String(prepared.statementType));
+    }
+    return kinds;
+  }
+
   async describe(table: string): Promise<ColumnInfo[]> {
     const [schema, name] = table.includes('.') ? table.split('.', 2) : ['main', table];
     const rows = await this.query<{ column_name: string; data_type: string; is_nullable: string }>(
@@ -178,10 +208,15 @@ export class DuckDBWarehouse implements Warehouse {
     const tables: TableInfo[] = [];
     for (const t of list) {
       const qualified = `${t.schema_name}.${t.table_name}`;
-      const [{ n }] = (await this.query<{ n: number }>(`SELECT count(*) AS n FROM ${quoteQualified(qualified)}`)) as [
-        { n: number },
-      ];
-      tables.push({ schema: t.schema_name, name: t.table_name, rows: n, columns: await this.describe(qualified) });
+      const [{ n }] = (await this.query<{ n: number }>(
+        `SELECT count(*) AS n FROM ${quoteQualified(qualified)}`,
+      )) as [{ n: number }];
+      tables.push({
+        schema: t.schema_name,
+        name: t.table_name,
+        rows: n,
+        columns: await this.describe(qualified),
+      });
     }
     return tables;
   }
@@ -191,4 +226,3 @@ export class DuckDBWarehouse implements Warehouse {
     this.instance.closeSync();
   }
 }
-

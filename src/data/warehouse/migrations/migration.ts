@@ -24,7 +24,10 @@ function checksum(migration: Migration): string {
  * newer version (a version we do not know) is refused rather than guessed at, and an applied migration
  * whose text changed since is reported, because the schema it describes is no longer what the code expects.
  */
-export async function migrate(warehouse: Warehouse, migrations: readonly Migration[]): Promise<MigrationReport> {
+export async function migrate(
+  warehouse: Warehouse,
+  migrations: readonly Migration[],
+): Promise<MigrationReport> {
   const ordered = [...migrations].sort((a, b) => a.version - b.version);
   await warehouse.execute('CREATE SCHEMA IF NOT EXISTS meta');
   await warehouse.execute(
@@ -38,7 +41,10 @@ export async function migrate(warehouse: Warehouse, migrations: readonly Migrati
   for (const row of applied) {
     const migration = known.get(row.version);
     if (!migration) {
-      throw new SightlineError('SL_DB_NEWER_SCHEMA', `the database has schema version ${row.version}, unknown to this build`);
+      throw new SightlineError(
+        'SL_DB_NEWER_SCHEMA',
+        `the database has schema version ${row.version}, unknown to this build`,
+      );
     }
     if (checksum(migration) !== row.checksum) {
       throw new SightlineError(

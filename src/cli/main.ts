@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { reportFailure } from './cli-error.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerIngest } from './commands/ingest.ts';
+import { registerSql } from './commands/sql.ts';
+import { registerStart } from './commands/start.ts';
+import { registerStatus } from './commands/status.ts';
+
+const program = new Command()
+  .name('sightline')
+  .description('Product analytics and analytics automation on an embedded warehouse.')
+  .option('--db <path>', 'the database file (default: $SIGHTLINE_DB, else ./sightline.duckdb)')
+  .option(
+    '--config <path>',
+    'the project file (default: $SIGHTLINE_CONFIG, else ./sightline.yaml if present)',
+  )
+  .showHelpAfterError()
+  .exitOverride();
+
+registerIngest(program);
+registerDemo(program);
+registerSql(program);
+registerStatus(program);
+registerStart(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message; help and version exit 0, usage mistakes 2.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    reportFailure(error);
+  }
+}
