@@ -11,6 +11,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
 } from 'node:fs';
@@ -28,13 +29,14 @@ async function benchFile(events: number): Promise<string> {
   const file = path.join(OUT, `demo-${events}.ndjson`);
   if (existsSync(file)) return file;
   mkdirSync(OUT, { recursive: true });
-  // About 55 events per user over 60 days at the demo's engagement; generate generously, keep the first N lines.
-  const users = Math.max(1000, Math.ceil(events / 40));
+  // About 30 events per user over 60 days at the demo's engagement; generate generously, keep the first N lines.
+  const users = Math.max(1000, Math.ceil(events / 25));
   process.stderr.write(`generating ${formatCount(events)} demo events (${formatCount(users)} users)...\n`);
   const demoDir = path.join(OUT, 'demo-source');
   rmSync(demoDir, { recursive: true, force: true });
   const demo = await generateDemo({ users, days: 60, seed: 7, endDate: '2026-10-31', outDir: demoDir });
-  const out = createWriteStream(file);
+  const partial = `${file}.partial`;
+  const out = createWriteStream(partial);
   let written = 0;
   for (const f of demo.files) {
     for await (const line of createInterface({
@@ -42,7 +44,7 @@ async function benchFile(events: number): Promise<string> {
       crlfDelay: Number.POSITIVE_INFINITY,
     })) {
       if (written >= events) break;
-      if (!out.write(`${line}\n`)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
       written++;
     }
     if (written >= events) break;
@@ -50,6 +52,7 @@ async function benchFile(events: number): Promise<string> {
   await new Promise<void>((r) => out.end(() => r()));
   rmSync(demoDir, { recursive: true, force: true });
   if (written < events) throw new Error(`the demo produced only ${written} lines`);
+  renameSync(partial, file);
   return file;
 }
 

@@ -47,6 +47,16 @@ export const ERROR_CODES = {
     summary: 'The dead-letter file could not be written.',
     hint: 'choose a writable path with --dead-letter',
   },
+  SL_INGEST_TRUNCATED_INPUT: {
+    summary:
+      'Warning: an input ended early (a truncated or corrupt gzip stream, an unclosed JSON array); every record before the damage was processed.',
+    hint: 'check the file; the partial record at the end is in the dead-letter file as `truncated`',
+  },
+  SL_INGEST_CSV_HEADER: {
+    summary:
+      'Warning: a CSV header had empty or repeated column names, which were renamed (column_N, name_2).',
+    hint: 'give every CSV column a distinct name',
+  },
   SL_SQL_READ_ONLY: {
     summary: '`sightline sql` refused a statement that writes, changes settings or reads files.',
     hint: 'only SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE and EXPLAIN over warehouse tables are allowed',

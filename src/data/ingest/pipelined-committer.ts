@@ -21,6 +21,9 @@ export class PipelinedCommitter {
   private file: FileSummary | null = null;
   private summary: IngestSummary | null = null;
   private batchRejects = 0;
+  /** Event ids staged in the current batch: a repeat is a duplicate the database need not see. */
+  private batchIds = new Set<string>();
+  private batchDuplicates = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -43,6 +46,11 @@ export class PipelinedCommitter {
   }
 
   add(row: EventRow): void {
+    if (this.batchIds.has(row.event_id)) {
+      this.batchDuplicates++;
+      return;
+    }
+    this.batchIds.add(row.event_id);
     this.stager.add(row);
   }
 
@@ -75,7 +83,10 @@ export class PipelinedCommitter {
     const rows = await this.stager.flush();
     const mark = this.deadLetter.flush();
     const rejected = this.batchRejects;
+    const knownDuplicates = this.batchDuplicates;
     this.batchRejects = 0;
+    this.batchDuplicates = 0;
+    this.batchIds = new Set();
     const file = this.file!;
     const summary = this.summary!;
     this.inFlight = this.store
@@ -84,6 +95,7 @@ export class PipelinedCommitter {
         runId: this.run.runId,
         receivedAtUs: this.run.receivedAtUs,
         rows,
+        knownDuplicates,
         ...(manifest ? { manifest: { ...manifest, rejected } } : {}),
         deadLetter: { path: this.deadLetter.path, committedBytes: mark.bytes, rejected: mark.written },
       })

@@ -22,14 +22,16 @@ export interface DeadLetterMark {
 }
 
 /**
- * A batch of validated events on its way into the warehouse. `rows` may repeat an event id or hold ids
- * stored earlier; the store keeps the first occurrence of each id and counts the rest as duplicates.
+ * A batch of validated events on its way into the warehouse. `rows` have distinct event ids but may hold
+ * ids stored earlier; the store keeps the new ones and counts the rest as duplicates.
  */
 export interface EventBatch {
   projectId: string;
   runId: number;
   receivedAtUs: number;
   rows: StagedRows;
+  /** Records dropped before staging because their id repeated one earlier in the batch. */
+  knownDuplicates: number;
   manifest?: ManifestUpdate;
   deadLetter?: DeadLetterMark;
 }

@@ -6,7 +6,7 @@ import type {
   ManifestUpdate,
 } from '../event-store.ts';
 import type { SqlValue } from '../warehouse.ts';
-import { CsvStager, STAGED_COLUMNS } from './csv-stager.ts';
+import { CsvStager, STAGED_COLUMNS, STAGED_DELIMITER, STAGED_QUOTE } from './csv-stager.ts';
 import type { DuckDBWarehouse } from './duckdb-warehouse.ts';
 import { quoteLiteral } from './quote.ts';
 
@@ -18,7 +18,8 @@ const EXPERIMENT_KEY = `coalesce(properties->>'experiment', properties->>'experi
 const VARIANT_KEY = `coalesce(properties->>'variant', properties->>'variation_id', properties->>'$."$feature_flag_response"')`;
 
 function readStaged(file: string): string {
-  return `read_csv(${quoteLiteral(file)}, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n',
+  return `read_csv(${quoteLiteral(file)}, header = false, delim = '${STAGED_DELIMITER}', quote = '${STAGED_QUOTE}',
+    escape = '${STAGED_QUOTE}', new_line = '\\n',
     auto_detect = false, allow_quoted_nulls = false, max_line_size = 16777216, columns = ${CSV_COLUMNS})`;
 }
 
@@ -108,13 +109,12 @@ export class DuckDBEventStore implements EventStore {
     return w.transaction(async () => {
       let accepted = 0;
       if (batch.rows.count > 0) {
-        // First occurrence of each id within the batch, and only ids the project has not stored yet.
+        // The stager's ids are distinct within the batch; keep those the project has not stored yet.
         await w.execute(
           `CREATE OR REPLACE TEMP TABLE ingest_new AS
-           SELECT * EXCLUDE (ord, ts_us), make_timestamp(ts_us) AS ts
+           SELECT * EXCLUDE (ts_us), make_timestamp(ts_us) AS ts
            FROM ${readStaged(batch.rows.payload)} s
-           WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = ? AND e.event_id = s.event_id)
-           QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY ord) = 1`,
+           WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = ? AND e.event_id = s.event_id)`,
           [project],
         );
         accepted = await w.execute(
@@ -134,7 +134,7 @@ export class DuckDBEventStore implements EventStore {
           [batch.deadLetter.path, batch.deadLetter.committedBytes, batch.deadLetter.rejected],
         );
       }
-      return { accepted, duplicates: batch.rows.count - accepted };
+      return { accepted, duplicates: batch.rows.count - accepted + batch.knownDuplicates };
     });
   }
 
@@ -198,7 +198,7 @@ export class DuckDBEventStore implements EventStore {
 
   private async recordManifest(batch: EventBatch, accepted: number): Promise<void> {
     const m = batch.manifest!;
-    const duplicates = batch.rows.count - accepted;
+    const duplicates = batch.rows.count - accepted + batch.knownDuplicates;
     await this.warehouse.execute(
       `INSERT INTO meta.ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)
        ON CONFLICT (project_id, path, size, mtime_ms, head_sha256) DO UPDATE SET
