@@ -1,4 +1,4 @@
-// npm run bench:ingest [-- --events N]
+// npm run bench:ingest [-- --events N | --file PATH]
 //
 // A demo-generated NDJSON file of N events (default 2,000,000) is ingested by Sightline's CLI (validation,
 // dedup, users, exposures and the daily rollup all on) and, in the same run, inserted into the same schema
@@ -63,7 +63,8 @@ function freshDb(name: string): string {
   return db;
 }
 
-const file = await benchFile(target);
+const argFile = process.argv.indexOf('--file');
+const file = argFile > 0 ? path.resolve(process.argv[argFile + 1]!) : await benchFile(target);
 const size = statSync(file).size;
 
 const refDb = freshDb('reference.duckdb');

@@ -46,6 +46,8 @@ export interface StagedRows {
   count: number;
   /** Engine-specific payload (for DuckDB: the path of a CSV file of the rows). */
   payload: string;
+  /** Bytes of the longest staged row, so the reader's buffers fit it and no more. */
+  longestRow: number;
 }
 
 /** Serialises events for an engine's bulk path. `add` is called once per row on the hot path. */

@@ -87,6 +87,7 @@ export class CsvStager implements EventStager {
   private buffer = '';
   private rows = 0;
   private size = 0;
+  private longest = 0;
 
   get count(): number {
     return this.rows;
@@ -140,6 +141,7 @@ export class CsvStager implements EventStager {
     line += `\t${r.properties ?? ''}\n`;
     this.buffer += line;
     this.size += line.length;
+    if (line.length > this.longest) this.longest = line.length;
     this.rows++;
     if (this.buffer.length >= FLUSH_CHARS) this.writeBuffer();
   }
@@ -148,10 +150,12 @@ export class CsvStager implements EventStager {
     this.writeBuffer();
     if (this.fd === null) this.openNext();
     closeSync(this.fd!);
-    const staged = { count: this.rows, payload: this.file };
+    // Characters, not bytes: a non-ASCII row is at most three times longer in UTF-8.
+    const staged = { count: this.rows, payload: this.file, longestRow: this.longest * 3 };
     this.fd = null;
     this.rows = 0;
     this.size = 0;
+    this.longest = 0;
     return staged;
   }
 

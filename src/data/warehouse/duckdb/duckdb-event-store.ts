@@ -17,10 +17,16 @@ const EXPOSURE_EVENTS = ['$exposure', 'experiment_exposure', 'Experiment Viewed'
 const EXPERIMENT_KEY = `coalesce(properties->>'experiment', properties->>'experiment_id', properties->>'$."$feature_flag"')`;
 const VARIANT_KEY = `coalesce(properties->>'variant', properties->>'variation_id', properties->>'$."$feature_flag_response"')`;
 
-function readStaged(file: string): string {
+/**
+ * DuckDB's CSV reader allocates buffers of 16 x max_line_size per thread; the default line limit (2 MB)
+ * would take 32 MB buffers and a generous fixed one 256 MB, which broke small memory limits. Sizing them
+ * from the batch's longest row keeps ingestion inside its memory budget.
+ */
+function readStaged(file: string, longestRow: number): string {
+  const maxLine = Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(longestRow + 2)));
   return `read_csv(${quoteLiteral(file)}, header = false, delim = '${STAGED_DELIMITER}', quote = '${STAGED_QUOTE}',
     escape = '${STAGED_QUOTE}', new_line = '\\n',
-    auto_detect = false, allow_quoted_nulls = false, max_line_size = 16777216, columns = ${CSV_COLUMNS})`;
+    auto_detect = false, allow_quoted_nulls = false, max_line_size = ${maxLine}, buffer_size = ${maxLine * 16}, columns = ${CSV_COLUMNS})`;
 }
 
 /** Loads batches with set-based SQL: dedup by anti-join, then events, users, exposures and the rollup. */
@@ -113,7 +119,7 @@ export class DuckDBEventStore implements EventStore {
         await w.execute(
           `CREATE OR REPLACE TEMP TABLE ingest_new AS
            SELECT * EXCLUDE (ts_us), make_timestamp(ts_us) AS ts
-           FROM ${readStaged(batch.rows.payload)} s
+           FROM ${readStaged(batch.rows.payload, batch.rows.longestRow)} s
            WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = ? AND e.event_id = s.event_id)`,
           [project],
         );
@@ -141,32 +147,47 @@ export class DuckDBEventStore implements EventStore {
   /** users, exposures and the per-user-per-day rollup, from this batch's new events only. */
   private async updateDerived(project: SqlValue): Promise<void> {
     const w = this.warehouse;
+    // First touch (acquisition) comes from the earliest event, current attributes from the latest one.
+    // MERGE measured faster than INSERT … ON CONFLICT here (a hash join instead of an index probe per row).
+    const latest = [
+      'gender',
+      'age',
+      'country',
+      'city',
+      'os',
+      'device',
+      'app_version',
+      'platform',
+      'exp_group',
+    ];
+    const firstTouch = ['source', 'campaign'];
     await w.execute(
-      `INSERT INTO users
-       SELECT ?, user_id, min(ts), max(ts), arg_min(event, ts),
-         arg_min(source, ts) FILTER (source IS NOT NULL), arg_min(campaign, ts) FILTER (campaign IS NOT NULL),
-         arg_max(gender, ts) FILTER (gender IS NOT NULL), arg_max(age, ts) FILTER (age IS NOT NULL),
-         arg_max(country, ts) FILTER (country IS NOT NULL), arg_max(city, ts) FILTER (city IS NOT NULL),
-         arg_max(os, ts) FILTER (os IS NOT NULL), arg_max(device, ts) FILTER (device IS NOT NULL),
-         arg_max(app_version, ts) FILTER (app_version IS NOT NULL), arg_max(platform, ts) FILTER (platform IS NOT NULL),
-         arg_max(exp_group, ts) FILTER (exp_group IS NOT NULL), count(*)
-       FROM ingest_new GROUP BY user_id
-       ON CONFLICT (project_id, user_id) DO UPDATE SET
-         first_event = CASE WHEN excluded.first_seen < first_seen THEN excluded.first_event ELSE first_event END,
-         source = CASE WHEN excluded.first_seen < first_seen THEN coalesce(excluded.source, source) ELSE coalesce(source, excluded.source) END,
-         campaign = CASE WHEN excluded.first_seen < first_seen THEN coalesce(excluded.campaign, campaign) ELSE coalesce(campaign, excluded.campaign) END,
-         gender = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.gender, gender) ELSE coalesce(gender, excluded.gender) END,
-         age = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.age, age) ELSE coalesce(age, excluded.age) END,
-         country = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.country, country) ELSE coalesce(country, excluded.country) END,
-         city = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.city, city) ELSE coalesce(city, excluded.city) END,
-         os = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.os, os) ELSE coalesce(os, excluded.os) END,
-         device = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.device, device) ELSE coalesce(device, excluded.device) END,
-         app_version = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.app_version, app_version) ELSE coalesce(app_version, excluded.app_version) END,
-         platform = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.platform, platform) ELSE coalesce(platform, excluded.platform) END,
-         exp_group = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.exp_group, exp_group) ELSE coalesce(exp_group, excluded.exp_group) END,
-         first_seen = least(first_seen, excluded.first_seen),
-         last_seen = greatest(last_seen, excluded.last_seen),
-         events = events + excluded.events`,
+      `MERGE INTO users t
+       USING (
+         SELECT ? AS project_id, user_id, min(ts) AS first_seen, max(ts) AS last_seen, arg_min(event, ts) AS first_event,
+           ${firstTouch.map((c) => `arg_min(${c}, ts) FILTER (${c} IS NOT NULL) AS ${c}`).join(', ')},
+           ${latest.map((c) => `arg_max(${c}, ts) FILTER (${c} IS NOT NULL) AS ${c}`).join(', ')},
+           count(*) AS events
+         FROM ingest_new GROUP BY user_id) s
+       ON t.project_id = s.project_id AND t.user_id = s.user_id
+       WHEN MATCHED THEN UPDATE SET
+         first_event = CASE WHEN s.first_seen < t.first_seen THEN s.first_event ELSE t.first_event END,
+         ${firstTouch
+           .map(
+             (c) =>
+               `${c} = CASE WHEN s.first_seen < t.first_seen THEN coalesce(s.${c}, t.${c}) ELSE coalesce(t.${c}, s.${c}) END`,
+           )
+           .join(',\n         ')},
+         ${latest
+           .map(
+             (c) =>
+               `${c} = CASE WHEN s.last_seen >= t.last_seen THEN coalesce(s.${c}, t.${c}) ELSE coalesce(t.${c}, s.${c}) END`,
+           )
+           .join(',\n         ')},
+         first_seen = least(t.first_seen, s.first_seen),
+         last_seen = greatest(t.last_seen, s.last_seen),
+         events = t.events + s.events
+       WHEN NOT MATCHED THEN INSERT BY NAME`,
       [project],
     );
     await w.execute(
