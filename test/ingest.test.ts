@@ -259,3 +259,38 @@ describe('derived tables', () => {
     expect(await snapshot()).toEqual(one);
   });
 });
+
+describe('batches that span files', () => {
+  it('keeps per-file accounting and manifest rows exact when one transaction holds several files', async () => {
+    const a = write('a.ndjson', [{ ...base, event_id: 'a1' }, { ...base, event_id: 'a2' }, '{oops']);
+    const b = write('b.ndjson', [
+      { ...base, event_id: 'a1' },
+      { ...base, event_id: 'b1' },
+      { ...base, event_id: 'b1' },
+    ]);
+    const c = write('c.ndjson', [
+      { ...base, event_id: 'c1', user_id: '' },
+      { ...base, event_id: 'c2' },
+    ]);
+    const s = await run([a, b, c], { batchRows: 1_000_000 });
+    expect(
+      s.perFile.map(({ read, accepted, rejected, duplicates }) => ({ read, accepted, rejected, duplicates })),
+    ).toEqual([
+      { read: 3, accepted: 2, rejected: 1, duplicates: 0 },
+      { read: 3, accepted: 1, rejected: 0, duplicates: 2 },
+      { read: 2, accepted: 1, rejected: 1, duplicates: 0 },
+    ]);
+    const manifest = await opened.warehouse.query(
+      'SELECT complete, records_committed, accepted, rejected, duplicates FROM meta.ingest_files ORDER BY path',
+    );
+    expect(manifest).toEqual([
+      { complete: true, records_committed: 3, accepted: 2, rejected: 1, duplicates: 0 },
+      { complete: true, records_committed: 3, accepted: 1, rejected: 0, duplicates: 2 },
+      { complete: true, records_committed: 2, accepted: 1, rejected: 1, duplicates: 0 },
+    ]);
+    const [run1] = await opened.warehouse.query(
+      'SELECT read, accepted, rejected, duplicates, status FROM meta.ingest_runs',
+    );
+    expect(run1).toEqual({ read: 8, accepted: 4, rejected: 2, duplicates: 2, status: 'completed' });
+  });
+});

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_LIMITS, type IngestLimits, type RejectReason } from '../events/event.ts';
 import { createNormalizer, type FieldMapping } from '../events/normalize.ts';
-import type { EventStore, ManifestUpdate } from '../warehouse/event-store.ts';
+import type { EventStore } from '../warehouse/event-store.ts';
 import { DeadLetterWriter } from './dead-letter.ts';
 import { fileIdentity } from './file-identity.ts';
 import type { FileSummary, IngestProgress, IngestSummary } from './ingest-summary.ts';
@@ -67,7 +67,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     durationMs: 0,
     perFile: [],
   };
-  const committer = new PipelinedCommitter(store, store.createStager(), deadLetter, {
+  const committer = new PipelinedCommitter(store, store.createStager(), deadLetter, summary, {
     projectId: options.projectId,
     runId,
     receivedAtUs: Date.now() * 1000,
@@ -100,11 +100,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         file.status = 'resumed';
         file.resumedAfter = skip;
       }
-      const manifest = (recordsCommitted: number, complete: boolean): ManifestUpdate | undefined =>
-        identity
-          ? { ...identity, format: source.format, recordsCommitted, complete, rejected: 0 }
-          : undefined;
-      committer.startFile(file, summary);
+      committer.startFile(file, identity ? { ...identity, format: source.format } : null, skip);
       const reader = createReader(source, { skip, maxRecordBytes: limits.maxRecordBytes });
       let nextOrdinal = skip;
       const report = (): void =>
@@ -132,21 +128,20 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
           if ('reject' in row) committer.reject(record, label, row.reject, row.detail);
           else committer.add(row);
         }
-        if (committer.staged >= batchRows || committer.stagedBytes >= batchBytes) {
-          await committer.submit(manifest(nextOrdinal, false));
-        }
+        committer.reached(nextOrdinal);
+        if (committer.staged >= batchRows || committer.stagedBytes >= batchBytes) await committer.submit();
         report();
       }
       for (const warning of reader.warnings) summary.warnings.push({ file: label, ...warning });
-      await committer.submit(manifest(nextOrdinal, true));
+      committer.endFile(nextOrdinal);
       report();
     }
-    await committer.drain();
+    await committer.finish();
     summary.durationMs = Math.round(performance.now() - started);
     await store.finishRun({ runId, status: 'completed', ...countsOf(summary) });
     return summary;
   } catch (error) {
-    await committer.drain().catch(() => undefined);
+    await committer.dispose().catch(() => undefined);
     await store.finishRun({ runId, status: 'failed', ...countsOf(summary) }).catch(() => undefined);
     throw error;
   } finally {

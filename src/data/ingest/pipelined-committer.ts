@@ -1,5 +1,5 @@
 import type { EventRow, RejectReason } from '../events/event.ts';
-import type { EventStager, EventStore, ManifestUpdate } from '../warehouse/event-store.ts';
+import type { BatchSegment, EventStager, EventStore, ManifestUpdate } from '../warehouse/event-store.ts';
 import type { DeadLetterWriter } from './dead-letter.ts';
 import type { FileSummary, IngestSummary } from './ingest-summary.ts';
 import type { FramedRecord } from './readers/types.ts';
@@ -10,25 +10,32 @@ interface RunContext {
   receivedAtUs: number;
 }
 
+/** One input's share of the batch being built. */
+interface OpenSegment extends BatchSegment {
+  file: FileSummary;
+  /** The input's identity for the manifest; null for standard input. */
+  identity: Omit<ManifestUpdate, 'recordsCommitted' | 'complete'> | null;
+}
+
 /**
- * Collects accepted rows and rejects, and commits them batch by batch. A batch's commit runs in the
- * database's threads while the caller goes on validating the next batch; the next `submit` waits for it,
- * so batches commit strictly in order and at most one is in flight.
+ * Collects accepted rows and rejects, and commits them batch by batch. A batch may span several inputs
+ * (one segment each), so many small files share a transaction. A batch's commit runs in the database's
+ * threads while the caller goes on validating the next batch; the next `submit` waits for it, so batches
+ * commit strictly in order and at most one is in flight.
  */
 export class PipelinedCommitter {
   private inFlight: Promise<void> = Promise.resolve();
   private failure: unknown = null;
-  private file: FileSummary | null = null;
-  private summary: IngestSummary | null = null;
-  private batchRejects = 0;
+  private segments: OpenSegment[] = [];
+  private current: OpenSegment | null = null;
   /** Event ids staged in the current batch: a repeat is a duplicate the database need not see. */
   private batchIds = new Set<string>();
-  private batchDuplicates = 0;
 
   constructor(
     private readonly store: EventStore,
     private readonly stager: EventStager,
     private readonly deadLetter: DeadLetterWriter,
+    private readonly summary: IngestSummary,
     private readonly run: RunContext,
   ) {}
 
@@ -40,18 +47,35 @@ export class PipelinedCommitter {
     return this.stager.bytes;
   }
 
-  startFile(file: FileSummary, summary: IngestSummary): void {
-    this.file = file;
-    this.summary = summary;
+  /** Starts the segment of a new input; `recordsCommitted` starts where an earlier run left off. */
+  startFile(file: FileSummary, identity: OpenSegment['identity'], recordsCommitted: number): void {
+    this.current = this.openSegment(file, identity, recordsCommitted);
+  }
+
+  /** Records that the current input was read to its end. */
+  endFile(recordsRead: number): void {
+    const segment = this.current!;
+    if (segment.manifest) {
+      segment.manifest.recordsCommitted = recordsRead;
+      segment.manifest.complete = true;
+    }
+    this.current = null;
+  }
+
+  /** Notes how far into the current input the batch now reaches. */
+  reached(recordsRead: number): void {
+    if (this.current?.manifest) this.current.manifest.recordsCommitted = recordsRead;
   }
 
   add(row: EventRow): void {
+    const segment = this.current!;
     if (this.batchIds.has(row.event_id)) {
-      this.batchDuplicates++;
+      segment.knownDuplicates++;
       return;
     }
     this.batchIds.add(row.event_id);
-    this.stager.add(row);
+    this.stager.add(row, this.segments.length - 1);
+    segment.staged++;
   }
 
   reject(record: FramedRecord, file: string, reason: RejectReason, detail: string | undefined): void {
@@ -70,41 +94,50 @@ export class PipelinedCommitter {
       runId: this.run.runId,
       at: new Date().toISOString(),
     });
-    this.batchRejects++;
-    this.file!.rejected++;
-    this.summary!.rejected++;
-    this.summary!.rejectedByReason[reason] = (this.summary!.rejectedByReason[reason] ?? 0) + 1;
+    const segment = this.current!;
+    segment.rejected++;
+    segment.file.rejected++;
+    this.summary.rejected++;
+    this.summary.rejectedByReason[reason] = (this.summary.rejectedByReason[reason] ?? 0) + 1;
   }
 
   /** Hands the current batch to the store; returns once the previous batch has committed. */
-  async submit(manifest: ManifestUpdate | undefined): Promise<void> {
+  async submit(): Promise<void> {
     await this.inFlight;
     this.throwIfFailed();
+    const segments = this.segments;
+    if (segments.length === 0) return;
     const rows = await this.stager.flush();
     const mark = this.deadLetter.flush();
-    const rejected = this.batchRejects;
-    const knownDuplicates = this.batchDuplicates;
-    this.batchRejects = 0;
-    this.batchDuplicates = 0;
+    // A still-open input continues in a fresh segment of the next batch.
+    const open = this.current;
+    this.segments = [];
     this.batchIds = new Set();
-    const file = this.file!;
-    const summary = this.summary!;
+    if (open) this.current = this.openSegment(open.file, open.identity, open.manifest?.recordsCommitted ?? 0);
+    const summary = this.summary;
     this.inFlight = this.store
       .commit({
         projectId: this.run.projectId,
         runId: this.run.runId,
         receivedAtUs: this.run.receivedAtUs,
         rows,
-        knownDuplicates,
-        ...(manifest ? { manifest: { ...manifest, rejected } } : {}),
+        segments: segments.map(({ manifest, staged, knownDuplicates, rejected }) => ({
+          ...(manifest ? { manifest: { ...manifest } } : {}),
+          staged,
+          knownDuplicates,
+          rejected,
+        })),
         deadLetter: { path: this.deadLetter.path, committedBytes: mark.bytes, rejected: mark.written },
       })
       .then(
         (outcome) => {
-          file.accepted += outcome.accepted;
-          file.duplicates += outcome.duplicates;
-          summary.accepted += outcome.accepted;
-          summary.duplicates += outcome.duplicates;
+          for (const [i, { accepted, duplicates }] of outcome.segments.entries()) {
+            const file = segments[i]!.file;
+            file.accepted += accepted;
+            file.duplicates += duplicates;
+            summary.accepted += accepted;
+            summary.duplicates += duplicates;
+          }
         },
         (error: unknown) => {
           this.failure = error;
@@ -112,8 +145,9 @@ export class PipelinedCommitter {
       );
   }
 
-  /** Waits for the batch in flight; throws if any commit failed. */
-  async drain(): Promise<void> {
+  /** Commits what is left and waits for it; throws if any commit failed. */
+  async finish(): Promise<void> {
+    await this.submit();
     await this.inFlight;
     this.throwIfFailed();
   }
@@ -121,6 +155,23 @@ export class PipelinedCommitter {
   async dispose(): Promise<void> {
     await this.inFlight;
     await this.stager.dispose();
+  }
+
+  private openSegment(
+    file: FileSummary,
+    identity: OpenSegment['identity'],
+    recordsCommitted: number,
+  ): OpenSegment {
+    const segment: OpenSegment = {
+      file,
+      identity,
+      ...(identity ? { manifest: { ...identity, recordsCommitted, complete: false } } : {}),
+      staged: 0,
+      knownDuplicates: 0,
+      rejected: 0,
+    };
+    this.segments.push(segment);
+    return segment;
   }
 
   private throwIfFailed(): void {

@@ -10,8 +10,6 @@ export interface ManifestUpdate {
   /** Records of the file (by ordinal) covered once this batch commits. */
   recordsCommitted: number;
   complete: boolean;
-  /** This batch's rejects from the file (accepted and duplicates come from the commit itself). */
-  rejected: number;
 }
 
 /** The dead-letter file's length once this batch's rejects are in it. */
@@ -22,23 +20,35 @@ export interface DeadLetterMark {
 }
 
 /**
- * A batch of validated events on its way into the warehouse. `rows` have distinct event ids but may hold
- * ids stored earlier; the store keeps the new ones and counts the rest as duplicates.
+ * The part of a batch that came from one input. A batch spans inputs, so that many small files do not
+ * each pay a transaction; staged rows carry their segment's index.
+ */
+export interface BatchSegment {
+  /** Absent for standard input, which has no manifest. */
+  manifest?: ManifestUpdate;
+  /** Rows staged from this input. */
+  staged: number;
+  /** Records dropped before staging because their id repeated one earlier in the batch. */
+  knownDuplicates: number;
+  rejected: number;
+}
+
+/**
+ * A batch of validated events on its way into the warehouse. Staged rows have distinct event ids but may
+ * hold ids stored earlier; the store keeps the new ones and counts the rest as duplicates.
  */
 export interface EventBatch {
   projectId: string;
   runId: number;
   receivedAtUs: number;
   rows: StagedRows;
-  /** Records dropped before staging because their id repeated one earlier in the batch. */
-  knownDuplicates: number;
-  manifest?: ManifestUpdate;
+  segments: BatchSegment[];
   deadLetter?: DeadLetterMark;
 }
 
+/** Accepted and duplicate counts, per segment of the batch. */
 export interface BatchOutcome {
-  accepted: number;
-  duplicates: number;
+  segments: { accepted: number; duplicates: number }[];
 }
 
 /** Rows already serialised by the engine's stager, with their count. */
@@ -52,7 +62,8 @@ export interface StagedRows {
 
 /** Serialises events for an engine's bulk path. `add` is called once per row on the hot path. */
 export interface EventStager {
-  add(row: EventRow): void;
+  /** Stages a row of the batch's segment `segment`. */
+  add(row: EventRow, segment: number): void;
   readonly count: number;
   readonly bytes: number;
   /** Finishes the current batch (writing it out) and starts an empty one. */

@@ -6,6 +6,7 @@ import type { EventStager, StagedRows } from '../event-store.ts';
 
 /** Column order of a staged file. */
 export const STAGED_COLUMNS = [
+  ['segment', 'INTEGER'],
   ['event_id', 'VARCHAR'],
   ['user_id', 'VARCHAR'],
   ['event', 'VARCHAR'],
@@ -49,8 +50,9 @@ function n(value: number | null): string | number {
 }
 
 /** The row's line with every string field checked and quoted on its own: the rare slow path. */
-function carefulLine(r: EventRow): string {
+function carefulLine(r: EventRow, segment: number): string {
   return [
+    segment,
     quoted(r.event_id),
     quoted(r.user_id),
     quoted(r.event),
@@ -97,8 +99,10 @@ export class CsvStager implements EventStager {
     return this.size;
   }
 
-  add(r: EventRow): void {
+  add(r: EventRow, segment: number): void {
     let line =
+      segment +
+      '\t' +
       r.event_id +
       '\t' +
       r.user_id +
@@ -136,8 +140,8 @@ export class CsvStager implements EventStager {
       n(r.age) +
       '\t' +
       n(r.latency_ms);
-    // 18 tabs separate the fields above; any other tab, or a newline or quote character, needs quoting.
-    if (!onlySeparators(line)) line = carefulLine(r);
+    // 19 tabs separate the fields above; any other tab, or a newline or quote character, needs quoting.
+    if (!onlySeparators(line)) line = carefulLine(r, segment);
     line += `\t${r.properties ?? ''}\n`;
     this.buffer += line;
     this.size += line.length;
@@ -179,7 +183,7 @@ export class CsvStager implements EventStager {
   }
 }
 
-/** True when the only special characters in the line are its 18 separating tabs. */
+/** True when the only special characters in the line are its separating tabs. */
 function onlySeparators(line: string): boolean {
   let tabs = 0;
   for (let i = line.indexOf('\t'); i !== -1; i = line.indexOf('\t', i + 1)) tabs++;

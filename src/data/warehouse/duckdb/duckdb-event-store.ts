@@ -1,5 +1,6 @@
 import type {
   BatchOutcome,
+  BatchSegment,
   EventBatch,
   EventStore,
   IngestRunRecord,
@@ -113,7 +114,7 @@ export class DuckDBEventStore implements EventStore {
     const w = this.warehouse;
     const project: SqlValue = batch.projectId;
     return w.transaction(async () => {
-      let accepted = 0;
+      const accepted = new Array<number>(batch.segments.length).fill(0);
       if (batch.rows.count > 0) {
         // The stager's ids are distinct within the batch; keep those the project has not stored yet.
         await w.execute(
@@ -123,16 +124,30 @@ export class DuckDBEventStore implements EventStore {
            WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = ? AND e.event_id = s.event_id)`,
           [project],
         );
-        accepted = await w.execute(
+        const inserted = await w.execute(
           `INSERT INTO events SELECT ?, event_id, ts, make_timestamp(?::BIGINT), user_id, event, session_id, source,
              campaign, os, device, country, city, app_version, platform, exp_group, gender, post_id, receiver_id,
              age, latency_ms, properties::JSON
            FROM ingest_new`,
           [project, batch.receivedAtUs],
         );
-        if (accepted > 0) await this.updateDerived(project);
+        if (inserted > 0) {
+          const perSegment = await w.query<{ segment: number; n: number }>(
+            'SELECT segment, count(*) AS n FROM ingest_new GROUP BY segment',
+          );
+          for (const { segment, n } of perSegment) accepted[segment] = n;
+          await this.updateDerived(project);
+        }
       }
-      if (batch.manifest) await this.recordManifest(batch, accepted);
+      const outcome: BatchOutcome = {
+        segments: batch.segments.map((segment, i) => ({
+          accepted: accepted[i]!,
+          duplicates: segment.staged - accepted[i]! + segment.knownDuplicates,
+        })),
+      };
+      for (const [i, segment] of batch.segments.entries()) {
+        if (segment.manifest) await this.recordManifest(batch, segment, outcome.segments[i]!);
+      }
       if (batch.deadLetter) {
         await w.execute(
           `INSERT INTO meta.dead_letter_files VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE
@@ -140,7 +155,7 @@ export class DuckDBEventStore implements EventStore {
           [batch.deadLetter.path, batch.deadLetter.committedBytes, batch.deadLetter.rejected],
         );
       }
-      return { accepted, duplicates: batch.rows.count - accepted + batch.knownDuplicates };
+      return outcome;
     });
   }
 
@@ -217,9 +232,12 @@ export class DuckDBEventStore implements EventStore {
     );
   }
 
-  private async recordManifest(batch: EventBatch, accepted: number): Promise<void> {
-    const m = batch.manifest!;
-    const duplicates = batch.rows.count - accepted + batch.knownDuplicates;
+  private async recordManifest(
+    batch: EventBatch,
+    segment: BatchSegment,
+    outcome: { accepted: number; duplicates: number },
+  ): Promise<void> {
+    const m = segment.manifest!;
     await this.warehouse.execute(
       `INSERT INTO meta.ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)
        ON CONFLICT (project_id, path, size, mtime_ms, head_sha256) DO UPDATE SET
@@ -236,9 +254,9 @@ export class DuckDBEventStore implements EventStore {
         m.format,
         m.complete,
         m.recordsCommitted,
-        accepted,
-        m.rejected,
-        duplicates,
+        outcome.accepted,
+        segment.rejected,
+        outcome.duplicates,
         batch.runId,
       ],
     );
