@@ -1,6 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=256
 // Runs the TypeScript sources directly through tsx, so `npx sightline` works right after `npm ci`
 // with no build step to remember.
+//
+// The heap cap keeps ingestion's peak RSS inside its budget: V8 otherwise lets short-lived garbage grow
+// the heap by a hundred megabytes and more (bench/ingest.bench.ts measures it). Nothing the CLI holds
+// needs more; a long-running server started with `node` directly can choose its own.
 import { register } from 'tsx/esm/api';
 
 register();

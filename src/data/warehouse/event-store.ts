@@ -12,6 +12,18 @@ export interface ManifestUpdate {
   complete: boolean;
 }
 
+/** What the manifest knows a file by. */
+export type FileIdentityKey = Pick<ManifestUpdate, 'path' | 'size' | 'mtimeMs' | 'headSha256'>;
+
+/** What earlier runs committed of a file. */
+export interface FileProgress {
+  recordsCommitted: number;
+  complete: boolean;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+}
+
 /** The dead-letter file's length once this batch's rejects are in it. */
 export interface DeadLetterMark {
   path: string;
@@ -90,16 +102,7 @@ export interface EventStore {
   startRun(projectId: string, inputs: string, deadLetter: string): Promise<number>;
   finishRun(run: IngestRunRecord): Promise<void>;
   /** The committed progress of a file, if an earlier run saw exactly this file. */
-  fileProgress(
-    projectId: string,
-    identity: Pick<ManifestUpdate, 'path' | 'size' | 'mtimeMs' | 'headSha256'>,
-  ): Promise<{
-    recordsCommitted: number;
-    complete: boolean;
-    accepted: number;
-    rejected: number;
-    duplicates: number;
-  } | null>;
+  fileProgress(projectId: string, identity: FileIdentityKey): Promise<FileProgress | null>;
   /**
    * Bytes of a dead-letter file that belong to committed batches. The first time a file is seen, its
    * current length is recorded as committed (it may hold a user's earlier content we must never cut).

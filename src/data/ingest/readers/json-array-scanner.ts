@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { jsonRecord } from './json-record.ts';
 import { excerptEnd, OversizedRecord } from './raw-excerpt.ts';
 import type { FramedRecord } from './types.ts';
 import { validUtf8Region } from './utf8-region.ts';
@@ -311,21 +312,7 @@ export class ArrayScanner {
       });
       return;
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      this.batch.push({
-        ordinal,
-        line,
-        reject: 'invalid_json',
-        raw,
-        bytes,
-        detail: (error as Error).message,
-      });
-      return;
-    }
-    this.batch.push({ ordinal, line, value, bytes, raw });
+    this.batch.push(jsonRecord(ordinal, line, raw, bytes));
   }
 
   /**

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { jsonRecord } from './json-record.ts';
 import type { ByteStream, OpenInputOptions } from './open-input.ts';
 import { excerptEnd, OversizedRecord } from './raw-excerpt.ts';
 import { byteStreamReader, DEFAULT_BATCH_SIZE, hasBom } from './record-reader.ts';
@@ -166,21 +167,7 @@ class LineFramer {
       return;
     }
     const raw = buf.toString('utf8', start, end);
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      this.batch.push({
-        ordinal,
-        line,
-        reject: 'invalid_json',
-        raw,
-        bytes,
-        detail: (error as Error).message,
-      });
-      return;
-    }
-    this.batch.push({ ordinal, line, value, bytes, raw });
+    this.batch.push(jsonRecord(ordinal, line, raw, bytes));
   }
 
   /** A line that was too long; `truncated` when the input ended inside it. */

@@ -3,8 +3,9 @@ import type {
   BatchSegment,
   EventBatch,
   EventStore,
+  FileIdentityKey,
+  FileProgress,
   IngestRunRecord,
-  ManifestUpdate,
 } from '../event-store.ts';
 import type { SqlValue } from '../warehouse.ts';
 import { CsvStager, STAGED_COLUMNS, STAGED_DELIMITER, STAGED_QUOTE } from './csv-stager.ts';
@@ -66,16 +67,7 @@ export class DuckDBEventStore implements EventStore {
     );
   }
 
-  async fileProgress(
-    projectId: string,
-    id: Pick<ManifestUpdate, 'path' | 'size' | 'mtimeMs' | 'headSha256'>,
-  ): Promise<{
-    recordsCommitted: number;
-    complete: boolean;
-    accepted: number;
-    rejected: number;
-    duplicates: number;
-  } | null> {
+  async fileProgress(projectId: string, id: FileIdentityKey): Promise<FileProgress | null> {
     const [row] = await this.warehouse.query<{
       records_committed: number;
       complete: boolean;
