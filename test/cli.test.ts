@@ -112,3 +112,49 @@ describe('sightline sql', () => {
     expect(r.stderr).toMatch(new RegExp(`^error ${code}: `));
   });
 });
+
+describe('field mapping from sightline.yaml', () => {
+  it('maps an arbitrary layout onto the event model', async () => {
+    const config = path.join(dir, 'mapped.yaml');
+    writeFileSync(
+      config,
+      'project: shop\ningest:\n  mapping:\n    user_id: who.id\n    event: what\n    timestamp: when\n    os: who.device.os\n',
+    );
+    const record = {
+      who: { id: 7, device: { os: 'iOS' } },
+      what: 'purchase',
+      when: '2026-10-05T08:00:00Z',
+      amount: 12.5,
+    };
+    const mappedDb = path.join(dir, 'mapped.duckdb');
+    const r = await runCli(['ingest', '-', '--config', config, '--db', mappedDb, '--json'], {
+      input: JSON.stringify(record),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ read: 1, accepted: 1 });
+    const rows = await runCli([
+      'sql',
+      'SELECT project_id, user_id, event, ts, os, properties::VARCHAR AS p FROM events',
+      '--db',
+      mappedDb,
+      '--json',
+    ]);
+    const [row] = JSON.parse(rows.stdout);
+    expect(row).toMatchObject({
+      project_id: 'shop',
+      user_id: '7',
+      event: 'purchase',
+      ts: '2026-10-05T08:00:00.000000Z',
+      os: 'iOS',
+    });
+    expect(JSON.parse(row.p)).toEqual({ amount: 12.5 });
+  });
+
+  it('stops with SL_CONFIG_INVALID and a suggestion for a misspelt key', async () => {
+    const config = path.join(dir, 'bad.yaml');
+    writeFileSync(config, 'ingest:\n  mapping:\n    user_id: uid\n  dead_leter: x\n');
+    const r = await runCli(['ingest', '-', '--config', config, '--db', db], { input: ndjson });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error SL_CONFIG_INVALID: .*unknown key "ingest\.dead_leter"/);
+  });
+});
