@@ -155,7 +155,7 @@ export class DuckDBEventStore implements EventStore {
   private async updateDerived(project: SqlValue): Promise<void> {
     const w = this.warehouse;
     // First touch (acquisition) comes from the earliest event, current attributes from the latest one.
-    // MERGE measured faster than INSERT … ON CONFLICT here (a hash join instead of an index probe per row).
+    // MERGE, a hash join built on the batch: faster than INSERT … ON CONFLICT and needs no index in memory.
     const latest = [
       'gender',
       'age',
@@ -198,15 +198,16 @@ export class DuckDBEventStore implements EventStore {
       [project],
     );
     await w.execute(
-      `INSERT INTO exposures
-       SELECT ?, experiment, arg_min(variant, ts), user_id, min(ts)
-       FROM (SELECT ${EXPERIMENT_KEY} AS experiment, ${VARIANT_KEY} AS variant, user_id, ts FROM ingest_new
-             WHERE event IN (${EXPOSURE_EVENTS.map(quoteLiteral).join(', ')}))
-       WHERE experiment IS NOT NULL AND variant IS NOT NULL
-       GROUP BY experiment, user_id
-       ON CONFLICT (project_id, experiment, user_id) DO UPDATE SET
-         variant = CASE WHEN excluded.first_exposure < first_exposure THEN excluded.variant ELSE variant END,
-         first_exposure = least(first_exposure, excluded.first_exposure)`,
+      `MERGE INTO exposures t
+       USING (
+         SELECT ? AS project_id, experiment, arg_min(variant, ts) AS variant, user_id, min(ts) AS first_exposure
+         FROM (SELECT ${EXPERIMENT_KEY} AS experiment, ${VARIANT_KEY} AS variant, user_id, ts FROM ingest_new
+               WHERE event IN (${EXPOSURE_EVENTS.map(quoteLiteral).join(', ')}))
+         WHERE experiment IS NOT NULL AND variant IS NOT NULL
+         GROUP BY experiment, user_id) s
+       ON t.project_id = s.project_id AND t.experiment = s.experiment AND t.user_id = s.user_id
+       WHEN MATCHED AND s.first_exposure < t.first_exposure THEN UPDATE SET variant = s.variant, first_exposure = s.first_exposure
+       WHEN NOT MATCHED THEN INSERT BY NAME`,
       [project],
     );
     // MERGE without an index: the join is built on the batch's aggregate, and the rollup's zone maps on
