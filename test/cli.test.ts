@@ -52,6 +52,15 @@ describe('sightline ingest (CLI)', () => {
     expect(format.stderr).toMatch(/^error SL_INGEST_UNKNOWN_FORMAT: /);
   });
 
+  it('fails with SL_DB_OPEN_FAILED when the database file is not a database', async () => {
+    const garbage = path.join(dir, 'not-a-database.duckdb');
+    writeFileSync(garbage, 'this is not a DuckDB file\n'.repeat(1000));
+    const r = await runCli(['ingest', '-', '--db', garbage], { input: ndjson });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error SL_DB_OPEN_FAILED: /);
+  });
+
   it('refuses to write while another process holds the database, with a code and what to do', async () => {
     const held = await openWarehouse({ path: db });
     try {
