@@ -12,7 +12,7 @@ describe('sightline demo', () => {
   it('writes raw logs, loads them through ingestion, and the warehouse agrees with the planted ground truth', async () => {
     const db = path.join(dir, 'demo.duckdb');
     const out = path.join(dir, 'logs');
-    const r = await runCli([
+    const args = [
       'demo',
       '--users',
       '800',
@@ -25,7 +25,8 @@ describe('sightline demo', () => {
       '--db',
       db,
       '--json',
-    ]);
+    ];
+    const r = await runCli(args);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.mismatches).toEqual([]);
@@ -50,20 +51,7 @@ describe('sightline demo', () => {
     );
     expect(exposures.map((e) => e.experiment)).toEqual(['aa_test', 'feed_ranking_v2']);
 
-    const again = await runCli([
-      'demo',
-      '--users',
-      '800',
-      '--days',
-      '21',
-      '--end',
-      '2026-10-31',
-      '--out',
-      out,
-      '--db',
-      db,
-      '--json',
-    ]);
+    const again = await runCli(args);
     // The files are written anew (same bytes, new modification times), so they are read again: nothing is added.
     expect(JSON.parse(again.stdout).ingest).toMatchObject({
       accepted: 0,

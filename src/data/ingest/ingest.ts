@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DEFAULT_LIMITS, type IngestLimits, type RejectReason } from '../events/event.ts';
+import { DEFAULT_LIMITS, type IngestLimits } from '../events/event.ts';
 import { createNormalizer, type FieldMapping } from '../events/normalize.ts';
 import type { EventStore } from '../warehouse/event-store.ts';
 import { DeadLetterWriter } from './dead-letter.ts';
@@ -8,7 +8,7 @@ import type { FileSummary, IngestProgress, IngestSummary } from './ingest-summar
 import { PipelinedCommitter } from './pipelined-committer.ts';
 import { createReader } from './readers/create-reader.ts';
 import { expandInputs } from './readers/expand-inputs.ts';
-import type { InputFormat, InputSource } from './readers/types.ts';
+import type { InputFormat } from './readers/types.ts';
 
 export interface IngestOptions {
   inputs: string[];
@@ -141,7 +141,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     await store.finishRun({ runId, status: 'completed', ...countsOf(summary) });
     return summary;
   } catch (error) {
-    await committer.dispose().catch(() => undefined);
+    // The run's record shares the connection with the batch in flight: let that end first.
+    await committer.settle();
     await store.finishRun({ runId, status: 'failed', ...countsOf(summary) }).catch(() => undefined);
     throw error;
   } finally {
@@ -159,5 +160,3 @@ function countsOf(s: IngestSummary) {
     duplicates: s.duplicates,
   };
 }
-
-export type { InputSource, RejectReason };

@@ -152,8 +152,13 @@ export class PipelinedCommitter {
     this.throwIfFailed();
   }
 
-  async dispose(): Promise<void> {
+  /** Waits for the batch in flight without throwing (its failure, if any, was already recorded). */
+  async settle(): Promise<void> {
     await this.inFlight;
+  }
+
+  async dispose(): Promise<void> {
+    await this.settle();
     await this.stager.dispose();
   }
 

@@ -3,7 +3,7 @@ import { SightlineError } from '../../../errors/index.ts';
 import { setOwn } from '../../events/object-path.ts';
 import { parseCsvRow, uniqueColumnNames } from './csv-row.ts';
 import type { ByteStream, OpenInputOptions } from './open-input.ts';
-import { excerptEnd, OversizedRecord } from './raw-excerpt.ts';
+import { excerptEnd, OversizedRecord, oversizedInBuffer } from './raw-excerpt.ts';
 import { byteStreamReader, DEFAULT_BATCH_SIZE, hasBom, labelOf } from './record-reader.ts';
 import type { FramedRecord, InputSource, InputWarning, ReaderOptions, RecordReader } from './types.ts';
 import { validUtf8Region } from './utf8-region.ts';
@@ -288,15 +288,16 @@ class CsvScanner {
       return;
     }
     if (bytes > this.maxRecordBytes) {
-      this.batch.push({
-        ordinal,
-        line,
-        reject: 'record_too_large',
-        raw: buf.toString('utf8', start, excerptEnd(buf, start, end)),
-        rawTruncated: true,
-        bytes,
-        detail: `the row is larger than ${this.maxRecordBytes} bytes`,
-      });
+      this.batch.push(
+        oversizedInBuffer(
+          buf,
+          start,
+          end,
+          ordinal,
+          line,
+          `the row is larger than ${this.maxRecordBytes} bytes`,
+        ),
+      );
       return;
     }
     const raw = buf.toString('utf8', start, end);

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { jsonRecord } from './json-record.ts';
 import type { ByteStream, OpenInputOptions } from './open-input.ts';
-import { excerptEnd, OversizedRecord } from './raw-excerpt.ts';
+import { OversizedRecord, oversizedInBuffer } from './raw-excerpt.ts';
 import { byteStreamReader, DEFAULT_BATCH_SIZE, hasBom } from './record-reader.ts';
 import type { FramedRecord, InputSource, ReaderOptions, RecordReader } from './types.ts';
 
@@ -144,15 +144,16 @@ class LineFramer {
     if (ordinal < this.skip) return;
     const bytes = end - start;
     if (bytes > this.maxRecordBytes) {
-      this.batch.push({
-        ordinal,
-        line,
-        reject: 'record_too_large',
-        raw: buf.toString('utf8', start, excerptEnd(buf, start, end)),
-        rawTruncated: true,
-        bytes,
-        detail: `the line has ${bytes} bytes, more than ${this.maxRecordBytes}`,
-      });
+      this.batch.push(
+        oversizedInBuffer(
+          buf,
+          start,
+          end,
+          ordinal,
+          line,
+          `the line has ${bytes} bytes, more than ${this.maxRecordBytes}`,
+        ),
+      );
       return;
     }
     if (!valid && !isUtf8(buf.subarray(start, end))) {

@@ -16,6 +16,26 @@ export function excerptEnd(buf: Buffer, start: number, end: number, maxBytes = M
   return cut;
 }
 
+/** A record that arrived whole in one buffer but is over the size limit, rejected with an excerpt of it. */
+export function oversizedInBuffer(
+  buf: Buffer,
+  start: number,
+  end: number,
+  ordinal: number,
+  line: number,
+  detail: string,
+): BrokenRecord {
+  return {
+    ordinal,
+    line,
+    reject: 'record_too_large',
+    raw: buf.toString('utf8', start, excerptEnd(buf, start, end)),
+    rawTruncated: true,
+    bytes: end - start,
+    detail,
+  };
+}
+
 const HEAD_BYTES = MAX_RAW_BYTES + 4; // a few more, to find the character boundary at the cut
 
 /**

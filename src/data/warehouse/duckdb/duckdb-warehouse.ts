@@ -201,24 +201,39 @@ export class DuckDBWarehouse implements Warehouse {
   }
 
   async tables(): Promise<TableInfo[]> {
-    const list = await this.query<{ schema_name: string; table_name: string; estimated_size: number }>(
-      `SELECT schema_name, table_name, estimated_size FROM duckdb_tables()
+    const list = await this.query<{ schema_name: string; table_name: string }>(
+      `SELECT schema_name, table_name FROM duckdb_tables()
        WHERE database_name = current_database() AND NOT temporary ORDER BY schema_name, table_name`,
     );
-    const tables: TableInfo[] = [];
-    for (const t of list) {
-      const qualified = `${t.schema_name}.${t.table_name}`;
-      const [{ n }] = (await this.query<{ n: number }>(
-        `SELECT count(*) AS n FROM ${quoteQualified(qualified)}`,
-      )) as [{ n: number }];
-      tables.push({
-        schema: t.schema_name,
-        name: t.table_name,
-        rows: n,
-        columns: await this.describe(qualified),
-      });
-    }
-    return tables;
+    if (list.length === 0) return [];
+    // Exact row counts (duckdb_tables' estimated_size is not) in one query, and every column in another.
+    const counts = await this.query<{ i: number; n: number }>(
+      list
+        .map(
+          (t, i) =>
+            `SELECT ${i} AS i, count(*) AS n FROM ${quoteQualified(`${t.schema_name}.${t.table_name}`)}`,
+        )
+        .join(' UNION ALL '),
+    );
+    const columns = await this.query<{
+      table_schema: string;
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      is_nullable: string;
+    }>(
+      `SELECT table_schema, table_name, column_name, data_type, is_nullable FROM information_schema.columns
+       WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position`,
+    );
+    const rows = new Map(counts.map((c) => [c.i, c.n]));
+    return list.map((t, i) => ({
+      schema: t.schema_name,
+      name: t.table_name,
+      rows: rows.get(i) ?? 0,
+      columns: columns
+        .filter((c) => c.table_schema === t.schema_name && c.table_name === t.table_name)
+        .map((c) => ({ name: c.column_name, type: c.data_type, nullable: c.is_nullable === 'YES' })),
+    }));
   }
 
   async close(): Promise<void> {
