@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { reportFailure } from './cli-error.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerInsight } from './commands/insight.ts';
 import { registerSql } from './commands/sql.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStatus } from './commands/status.ts';
@@ -20,6 +21,7 @@ const program = new Command()
 registerIngest(program);
 registerDemo(program);
 registerSql(program);
+registerInsight(program);
 registerStatus(program);
 registerStart(program);
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../data/events/event.ts';
-import { closest } from './did-you-mean.ts';
+import { closest } from '../errors/did-you-mean.ts';
 import { loadProjectFile, parseProjectFile } from './project-file.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sl-config-'));

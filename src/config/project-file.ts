@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { metricsLayerSchema } from '../analytics/metrics/definitions.ts';
+import { SemanticLayer } from '../analytics/metrics/semantic-layer.ts';
 import { DEFAULT_LIMITS, type IngestLimits } from '../data/events/event.ts';
 import { type FieldMapping, fieldMappingSchema } from '../data/events/field-mapping.ts';
-import { SightlineError } from '../errors/index.ts';
-import { closest } from './did-you-mean.ts';
+import { closest, SightlineError } from '../errors/index.ts';
 
 /** The schema of sightline.yaml; it is also where the TypeScript type comes from. */
 export const projectFileSchema = z.strictObject({
@@ -32,6 +33,7 @@ export const projectFileSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  ...metricsLayerSchema,
 });
 
 export type ProjectFileSource = z.infer<typeof projectFileSchema>;
@@ -45,6 +47,8 @@ export interface ProjectFile {
   deadLetter: string | undefined;
   mapping: FieldMapping | undefined;
   limits: IngestLimits;
+  /** The validated metrics layer: metrics, dimensions, named filters and cohorts. */
+  layer: SemanticLayer;
 }
 
 export const PROJECT_FILE_NAME = 'sightline.yaml';
@@ -126,5 +130,19 @@ function resolve(file: string | null, source: ProjectFileSource): ProjectFile {
     deadLetter: relative(source.ingest?.deadLetter),
     mapping: source.ingest?.mapping,
     limits: { ...DEFAULT_LIMITS, ...source.ingest?.limits },
+    layer: buildLayer(source, file ?? PROJECT_FILE_NAME),
   };
+}
+
+/** The metrics layer's cross-reference problems, each prefixed with the file like the schema's. */
+function buildLayer(source: ProjectFileSource, file: string): SemanticLayer {
+  try {
+    return SemanticLayer.build(source);
+  } catch (error) {
+    if (error instanceof SightlineError && error.code === 'SL_METRICS_INVALID') {
+      const problems = ((error.details?.problems ?? []) as string[]).map((p) => `${file}: ${p}`);
+      throw new SightlineError('SL_METRICS_INVALID', problems.join('; '), { details: { problems } });
+    }
+    throw error;
+  }
 }

@@ -66,6 +66,43 @@ export const ERROR_CODES = {
     hint: 'check the query against `sightline status`',
   },
   SL_DEMO_INVALID: { summary: 'The demo options are out of range.', hint: 'see `sightline demo --help`' },
+  SL_DIALECT_UNKNOWN: {
+    summary: 'A warehouse engine was named that has no SQL dialect.',
+    hint: 'use one of the engines listed in the message',
+  },
+  SL_DIALECT_CAPABILITY: {
+    summary: 'A query needs a capability (for example time zones or ASOF joins) that this engine lacks.',
+    hint: 'run the query on an engine that has it, or drop the option that needs it',
+  },
+  SL_METRICS_INVALID: {
+    summary: 'The metrics layer (metrics, dimensions, filters, cohorts in sightline.yaml) has an error.',
+    hint: 'fix the listed definitions in sightline.yaml',
+  },
+  SL_UNKNOWN_METRIC: {
+    summary: 'A query named a metric the metrics layer does not define.',
+    hint: 'list the metrics with `sightline metrics`',
+  },
+  SL_UNKNOWN_DIMENSION: {
+    summary:
+      'A breakdown or filter named a dimension that is neither an event column, a user column (user.x), a property (properties.x) nor a named dimension.',
+    hint: 'list the dimensions with `sightline metrics`',
+  },
+  SL_UNKNOWN_COHORT: {
+    summary: 'A filter named a cohort that is neither declared in sightline.yaml nor saved.',
+    hint: 'list the cohorts with `sightline insight cohorts`',
+  },
+  SL_FILTER_SYNTAX: {
+    summary: 'A filter expression (--where, or a filter in sightline.yaml) could not be parsed.',
+    hint: "write comparisons such as country = 'US' and age >= 18, joined with and / or / not",
+  },
+  SL_INSIGHT_INVALID: {
+    summary: 'An insight query (flags or --spec JSON) is missing a field or has an invalid value.',
+    hint: 'run `sightline insight TYPE --help`',
+  },
+  SL_INSIGHT_TOO_LARGE: {
+    summary: 'An insight would produce more buckets, steps or series than it allows.',
+    hint: 'narrow the date range, use a coarser interval or fewer breakdown values',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

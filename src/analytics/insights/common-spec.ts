@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { closest, SightlineError } from '../../errors/index.ts';
+
+/**
+ * Fields most insights share. Spec keys are the CLI's long flags in camelCase, so `--time-zone` is
+ * `timeZone` in a --spec file; values from flags arrive as strings and are coerced here.
+ */
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const dateSchema = z
+  .string()
+  .regex(ISO_DATE, 'a date as YYYY-MM-DD')
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'not a calendar date',
+  );
+
+const TIME_ZONES = new Set(['UTC', ...Intl.supportedValuesOf('timeZone')]);
+
+export const timeZoneSchema = z
+  .string()
+  .default('UTC')
+  .superRefine((tz, ctx) => {
+    if (TIME_ZONES.has(tz)) return;
+    const suggestion = closest(tz, [...TIME_ZONES]);
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown time zone "${tz}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; use an IANA name such as Europe/Berlin`,
+    });
+  });
+
+/** A comma-separated flag value or a JSON array, as a list of trimmed non-empty strings. */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s.length > 0)
+        : v,
+    z.array(item),
+  );
+}
+
+/** An integer that may come from a flag as text. */
+export function integer(min: number, max: number) {
+  return z.coerce.number().int().min(min).max(max);
+}
+
+/** The date range and filter every insight takes. `from` and `to` are inclusive local dates. */
+export const rangeFields = {
+  from: dateSchema.optional(),
+  to: dateSchema.optional(),
+  timeZone: timeZoneSchema,
+  where: z.string().min(1).optional(),
+};
+
+/**
+ * Parses a spec (flags merged over a --spec file) with an insight's schema; every problem is listed,
+ * and a misspelt key gets a "did you mean".
+ */
+export function parseSpec<T>(type: string, schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const problems = result.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => {
+        const suggestion = closest(key, known);
+        return `unknown field "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
+      });
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'spec';
+    return [`${where}: ${issue.message}`];
+  });
+  throw new SightlineError('SL_INSIGHT_INVALID', `${type}: ${problems.join('; ')}`, {
+    hint: `run \`sightline insight ${type} --help\``,
+    details: { problems },
+  });
+}

@@ -1,0 +1,130 @@
+import type { SqlValue } from '../warehouse/warehouse.ts';
+import { type Capability, capabilityError, type Dialect, type TimeUnit } from './dialect.ts';
+import { Identifier, raw, Sql, sql, Value } from './sql.ts';
+
+const CAPABILITIES = { cte: true, windowFunctions: true, asofJoin: true, timeZones: true } as const;
+
+const INTERVAL: Record<TimeUnit, string> = { hour: 'HOUR', day: 'DAY', week: 'WEEK', month: 'MONTH' };
+
+/** DuckDB 1.5 (the embedded default). Time zones come from the statically linked ICU extension. */
+export const duckdbDialect: Dialect = {
+  name: 'duckdb',
+  capabilities: CAPABILITIES,
+
+  quoteIdentifier(name) {
+    return `"${name.replaceAll('"', '""')}"`;
+  },
+
+  literal(v) {
+    return duckdbLiteral(v);
+  },
+
+  render(fragment) {
+    return renderWith(fragment, (name) => duckdbDialect.quoteIdentifier(name), duckdbLiteral);
+  },
+
+  require(capability: Capability, use: string) {
+    if (!CAPABILITIES[capability]) throw capabilityError('duckdb', capability, use);
+  },
+
+  localTime(utc, timeZone) {
+    if (timeZone === 'UTC') return utc;
+    // TIMESTAMP AT TIME ZONE 'UTC' reads the stored value as a UTC instant (TIMESTAMPTZ); the second
+    // AT TIME ZONE gives the wall clock of the zone. Neither depends on the session's TimeZone setting.
+    return sql`((${utc} AT TIME ZONE 'UTC') AT TIME ZONE ${timeZone})`;
+  },
+
+  utcFromLocal(local, timeZone) {
+    if (timeZone === 'UTC') return local;
+    return sql`((${local} AT TIME ZONE ${timeZone}) AT TIME ZONE 'UTC')`;
+  },
+
+  truncate(unit, timestamp) {
+    // date_trunc('week', …) starts weeks on Monday (ISO), as the interface promises.
+    return sql`date_trunc(${unit}, ${timestamp})`;
+  },
+
+  addUnits(unit, timestamp, count) {
+    const n = typeof count === 'number' ? raw(String(Math.trunc(count))) : count;
+    return sql`(${timestamp} + to_${raw(INTERVAL[unit].toLowerCase())}s(CAST(${n} AS INTEGER)))`;
+  },
+
+  unitsBetween(unit, from, to) {
+    return sql`date_diff(${unit}, date_trunc(${unit}, ${from}), date_trunc(${unit}, ${to}))`;
+  },
+
+  epochSeconds(timestamp) {
+    return sql`(epoch_us(${timestamp}) / 1e6)`;
+  },
+
+  timestamp(iso) {
+    return sql`CAST(${iso} AS TIMESTAMP)`;
+  },
+
+  jsonText(json, key) {
+    return sql`json_extract_string(${json}, ${jsonPath(key)})`;
+  },
+
+  jsonNumber(json, key) {
+    return sql`TRY_CAST(json_extract_string(${json}, ${jsonPath(key)}) AS DOUBLE)`;
+  },
+
+  percentile(expression, fraction) {
+    return sql`quantile_cont(${expression}, ${raw(String(fraction))})`;
+  },
+
+  containsText(text, needle) {
+    return sql`contains(${text}, ${needle})`;
+  },
+
+  toText(expression) {
+    return sql`CAST(${expression} AS VARCHAR)`;
+  },
+
+  toNumber(expression) {
+    return sql`TRY_CAST(${expression} AS DOUBLE)`;
+  },
+};
+
+/** A JSON path for one top-level key, quoted so that dots and spaces in the key are literal. */
+function jsonPath(key: string): string {
+  return `$."${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
+/**
+ * DuckDB's literal syntax: strings in single quotes with quotes doubled (backslashes are not escapes in
+ * standard strings), numbers as written (non-finite ones as typed specials), dates as timestamps.
+ */
+export function duckdbLiteral(v: SqlValue): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return "'NaN'::DOUBLE";
+    if (!Number.isFinite(v)) return v > 0 ? "'Infinity'::DOUBLE" : "'-Infinity'::DOUBLE";
+    // The shortest text that reads back as the same double (ECMAScript Number::toString).
+    return String(v);
+  }
+  if (v instanceof Date) return `TIMESTAMP '${v.toISOString().replace('T', ' ').replace('Z', '')}'`;
+  if (v.includes('\u0000')) throw new TypeError('a SQL string literal cannot contain NUL');
+  return `'${v.replaceAll("'", "''")}'`;
+}
+
+/** Shared by dialects that inline values: walks a fragment and renders each part. */
+export function renderWith(
+  fragment: Sql,
+  quote: (name: string) => string,
+  literal: (v: SqlValue) => string,
+): string {
+  let out = '';
+  const walk = (node: Sql): void => {
+    for (const part of node.parts) {
+      if (typeof part === 'string') out += part;
+      else if (part instanceof Sql) walk(part);
+      else if (part instanceof Identifier) out += part.names.map(quote).join('.');
+      else if (part instanceof Value) out += literal(part.value);
+    }
+  };
+  walk(fragment);
+  return out;
+}
