@@ -176,6 +176,9 @@ class Parser {
       const values = [this.literal()];
       while (this.acceptOp(',')) values.push(this.literal());
       this.expectOp(')');
+      // One type per list: a list mixing numbers and text has no single comparison that is right for both.
+      if (new Set(values.map((v) => typeof v)).size > 1)
+        throw this.error(keyword, 'the values of an in-list must all be text, all numbers or all booleans');
       return { kind: 'in', ref, values, negated };
     }
     if (this.isKeyword(keyword, 'contains')) {

@@ -258,7 +258,7 @@ function findCycles<T>(nodes: ReadonlyMap<string, T>, edges: (node: T) => string
     const node = nodes.get(name);
     if (node === undefined) return;
     state.set(name, 'visiting');
-    for (const next of edges(node)) visit(next, [...path, name]);
+    for (const next of new Set(edges(node))) visit(next, [...path, name]);
     state.set(name, 'done');
   };
   for (const name of nodes.keys()) visit(name, []);
