@@ -3,6 +3,7 @@ import { reportFailure } from './cli-error.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerInsight } from './commands/insight.ts';
+import { registerMetrics } from './commands/metrics.ts';
 import { registerSql } from './commands/sql.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStatus } from './commands/status.ts';
@@ -22,6 +23,7 @@ registerIngest(program);
 registerDemo(program);
 registerSql(program);
 registerInsight(program);
+registerMetrics(program);
 registerStatus(program);
 registerStart(program);
 
