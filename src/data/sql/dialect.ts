@@ -66,6 +66,41 @@ export interface Dialect {
   toText(expression: Sql): Sql;
   /** A value cast to double, NULL when it is not a number. */
   toNumber(expression: Sql): Sql;
+  /** The timestamp at 00:00 of a DATE value (the rollup's `day`), comparable with `timestamp(…)`. */
+  dateToTimestamp(date: Sql): Sql;
+  /**
+   * Trailing-window activity as runs, the core of WAU/MAU ("active in the `windowDays` days ending on a
+   * day"). `source` is a subquery of distinct rows with the columns `partition` (for example a breakdown
+   * key and `user_id`) and `day` (a timestamp at local midnight). Each active day d covers the days
+   * d … d + windowDays − 1; the result is a subquery with the `partition` columns, `run_start` and
+   * `run_end` (exclusive): for each active day, the days it covers before the partition's next active
+   * day, so the runs of one partition never overlap and a partition is counted on day x exactly when one
+   * of its runs contains x. An engine with window functions uses the next active day per partition; one
+   * without (ClickHouse 18.16) sorts an array of days per partition in one pass.
+   */
+  activityRuns(source: Sql, partition: readonly string[], windowDays: number): Sql;
+  /**
+   * The value of `value` at the row with the smallest `order` (compared left to right), as an aggregate;
+   * a NULL value counts like any other (the breakdown of a user's first event may be NULL).
+   */
+  argMin(value: Sql, order: readonly Sql[]): Sql;
+  /**
+   * The core of retention. `starts` is a subquery with `user_id`, `cohort` (an integer period) and
+   * `breakdown`, one row per user and cohort; `returns` has distinct (`user_id`, `period`) rows of
+   * return activity on the same period axis. The result has rows (`cohort`, `breakdown`, `k`, `users`):
+   * `k` = 0 is the cohort's size, `k` = 1 … `periods` the number of its users active in period
+   * cohort + k. Joins on DuckDB; per-user arrays of periods in one pass on ClickHouse.
+   */
+  retentionCounts(input: { starts: Sql; returns: Sql; periods: number }): Sql;
+  /**
+   * The core of lifecycle. `activity` is a subquery of distinct (`user_id`, `period`) rows with periods
+   * -1 … `periods` - 1; `firsts` has (`user_id`, `period`): the period of each user's first matching event
+   * ever. The result has rows (`period`, `status`, `users`) for periods 0 … `periods` - 1: among users
+   * active in the period, `new` (first event in it), `returning` (active in the period before),
+   * `resurrecting` (neither); and `dormant`, users active in the period before but not in this one
+   * (a positive count here). Window functions on DuckDB; per-user arrays on ClickHouse.
+   */
+  lifecycleCounts(input: { activity: Sql; firsts: Sql; periods: number }): Sql;
 }
 
 export function capabilityError(dialect: string, capability: Capability, use: string): SightlineError {

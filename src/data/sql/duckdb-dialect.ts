@@ -1,6 +1,6 @@
 import type { SqlValue } from '../warehouse/warehouse.ts';
 import { type Capability, capabilityError, type Dialect, type TimeUnit } from './dialect.ts';
-import { Identifier, raw, Sql, sql, Value } from './sql.ts';
+import { Identifier, ident, join, raw, Sql, sql, Value } from './sql.ts';
 
 const CAPABILITIES = { cte: true, windowFunctions: true, asofJoin: true, timeZones: true } as const;
 
@@ -83,6 +83,16 @@ export const duckdbDialect: Dialect = {
 
   toNumber(expression) {
     return sql`TRY_CAST(${expression} AS DOUBLE)`;
+  },
+
+  dateToTimestamp(date) {
+    return sql`CAST(${date} AS TIMESTAMP)`;
+  },
+
+  activityRuns(source, partition, windowDays) {
+    const keys = join(partition.map((name) => ident(name)));
+    const covered = duckdbDialect.addUnits('day', sql`${ident('day')}`, windowDays);
+    return sql`SELECT ${keys}, ${ident('day')} AS run_start, CASE WHEN next_day IS NOT NULL AND next_day < ${covered} THEN next_day ELSE ${covered} END AS run_end FROM (SELECT ${keys}, ${ident('day')}, lead(${ident('day')}) OVER (PARTITION BY ${keys} ORDER BY ${ident('day')}) AS next_day FROM (${source}) AS active) AS ordered`;
   },
 };
 
