@@ -94,6 +94,24 @@ export const duckdbDialect: Dialect = {
     const covered = duckdbDialect.addUnits('day', sql`${ident('day')}`, windowDays);
     return sql`SELECT ${keys}, ${ident('day')} AS run_start, CASE WHEN next_day IS NOT NULL AND next_day < ${covered} THEN next_day ELSE ${covered} END AS run_end FROM (SELECT ${keys}, ${ident('day')}, lead(${ident('day')}) OVER (PARTITION BY ${keys} ORDER BY ${ident('day')}) AS next_day FROM (${source}) AS active) AS ordered`;
   },
+
+  argMin(value, order) {
+    // arg_min skips rows whose value is NULL; arg_min_null keeps them. A row() key compares field by field.
+    const key = order.length === 1 ? (order[0] as Sql) : sql`row(${join(order)})`;
+    return sql`arg_min_null(${value}, ${key})`;
+  },
+
+  retentionCounts({ starts, returns, periods }) {
+    // The starts are read twice (sizes, and the join); MATERIALIZED computes them once.
+    const n = raw(String(Math.trunc(periods)));
+    return sql`WITH retention_starts AS MATERIALIZED (${starts}), retention_returns AS (${returns}) SELECT cohort, breakdown, 0 AS k, count(*) AS users FROM retention_starts GROUP BY cohort, breakdown UNION ALL SELECT s.cohort, s.breakdown, r.period - s.cohort AS k, count(*) AS users FROM retention_starts AS s JOIN retention_returns AS r ON r.user_id = s.user_id AND r.period > s.cohort AND r.period <= s.cohort + ${n} GROUP BY s.cohort, s.breakdown, r.period - s.cohort`;
+  },
+
+  lifecycleCounts({ activity, firsts, periods }) {
+    // One sort per user gives both neighbours of each active period.
+    const n = raw(String(Math.trunc(periods)));
+    return sql`WITH lifecycle_activity AS MATERIALIZED (SELECT user_id, period, lag(period) OVER w AS previous, lead(period) OVER w AS following FROM (${activity}) AS a WINDOW w AS (PARTITION BY user_id ORDER BY period)) SELECT a.period, CASE WHEN f.period = a.period THEN 'new' WHEN a.previous = a.period - 1 THEN 'returning' ELSE 'resurrecting' END AS status, count(*) AS users FROM lifecycle_activity AS a JOIN (${firsts}) AS f ON f.user_id = a.user_id WHERE a.period >= 0 GROUP BY a.period, status UNION ALL SELECT period + 1 AS period, 'dormant' AS status, count(*) AS users FROM lifecycle_activity WHERE period + 1 < ${n} AND (following IS NULL OR following > period + 1) GROUP BY period + 1`;
+  },
 };
 
 /** A JSON path for one top-level key, quoted so that dots and spaces in the key are literal. */
