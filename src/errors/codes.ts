@@ -103,6 +103,15 @@ export const ERROR_CODES = {
     summary: 'An insight would produce more buckets, steps or series than it allows.',
     hint: 'narrow the date range, use a coarser interval or fewer breakdown values',
   },
+  SL_BREAKDOWN_OTHER: {
+    summary:
+      'Warning: a breakdown had more values than its limit; the smaller ones were merged into one group marked `other: true`.',
+    hint: 'raise --breakdown-limit to see more values separately',
+  },
+  SL_VALUE_NOT_FINITE: {
+    summary: 'Warning: a value came out infinite or not a number (an overflow in a formula) and is shown as null.',
+    hint: 'check the formula and the scale of its inputs',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
