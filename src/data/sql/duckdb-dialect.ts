@@ -1,8 +1,15 @@
 import type { SqlValue } from '../warehouse/warehouse.ts';
 import { type Capability, capabilityError, type Dialect, type TimeUnit } from './dialect.ts';
+import { duckdbAddSeconds, duckdbPathCounts, duckdbSessionize } from './duckdb-event-sequences.ts';
 import { Identifier, ident, join, raw, Sql, sql, Value } from './sql.ts';
 
-const CAPABILITIES = { cte: true, windowFunctions: true, asofJoin: true, timeZones: true } as const;
+const CAPABILITIES = {
+  cte: true,
+  windowFunctions: true,
+  asofJoin: true,
+  timeZones: true,
+  groupingSets: true,
+} as const;
 
 const INTERVAL: Record<TimeUnit, string> = { hour: 'HOUR', day: 'DAY', week: 'WEEK', month: 'MONTH' };
 
@@ -111,6 +118,18 @@ export const duckdbDialect: Dialect = {
     // One sort per user gives both neighbours of each active period.
     const n = raw(String(Math.trunc(periods)));
     return sql`WITH lifecycle_activity AS MATERIALIZED (SELECT user_id, period, lag(period) OVER w AS previous, lead(period) OVER w AS following FROM (${activity}) AS a WINDOW w AS (PARTITION BY user_id ORDER BY period)) SELECT a.period, CASE WHEN f.period = a.period THEN 'new' WHEN a.previous = a.period - 1 THEN 'returning' ELSE 'resurrecting' END AS status, count(*) AS users FROM lifecycle_activity AS a JOIN (${firsts}) AS f ON f.user_id = a.user_id WHERE a.period >= 0 GROUP BY a.period, status UNION ALL SELECT period + 1 AS period, 'dormant' AS status, count(*) AS users FROM lifecycle_activity WHERE period + 1 < ${n} AND (following IS NULL OR following > period + 1) GROUP BY period + 1`;
+  },
+
+  addSeconds(timestamp, seconds) {
+    return duckdbAddSeconds(timestamp, seconds);
+  },
+
+  sessionize(events, gapSeconds) {
+    return duckdbSessionize(events, gapSeconds);
+  },
+
+  pathCounts(input) {
+    return duckdbPathCounts(input);
   },
 };
 

@@ -1,0 +1,46 @@
+import type { Sql } from './sql.ts';
+
+/**
+ * Where a path is anchored: `after` follows the user's first `event` forwards (step 1 is the anchor,
+ * step 2 the next event, …); `before` walks back from it (step 1 is the anchor, step 2 the event before
+ * it, …).
+ */
+export interface PathAnchor {
+  event: string;
+  direction: 'after' | 'before';
+}
+
+/**
+ * The input of `Dialect.pathCounts`, the core of the paths insight.
+ *
+ * `events` is a subquery with the columns `user_id`, `ts`, `ord` (a tie-breaker, unique per user) and
+ * `event`: the events that take part (already filtered to the range, the names and the filters). Each
+ * user's events, in (`ts`, `ord`) order, are cut into sessions wherever more than `gapSeconds` pass between
+ * consecutive events (an equal gap continues the session). With `collapseRepeats`, an event whose name
+ * equals the previous event's in the same session is dropped (A A B reads A B).
+ *
+ * Paths, each at most `steps` events of one session:
+ * - no anchor: every session is a path, its first events (step 1 = the session's first event);
+ * - anchor `after`: one path per user who did the anchor event, starting at the first one;
+ * - anchor `before`: one path per such user, ending at the first one, steps counted backwards.
+ *
+ * The result has the columns (`kind`, `step`, `event`, `to_event`, `path`, `users`); `users` always counts
+ * distinct users:
+ * - `node`: users with `event` at `step`;
+ * - `link`: users who went from `event` at `step` to `to_event` (the next event in time: at step + 1 for
+ *   `after` and no anchor, at step − 1 for `before`), only the `topLinks` first when ranked by users
+ *   descending, then step, event, to_event ascending;
+ * - `dropped`: `step` holds the number of links ranked below `topLinks`, `users` the distinct users who
+ *   took any of them (one row, zeros when none);
+ * - `path`: `path` is a JSON array text of the path's events in time order; the `topPaths` first by
+ *   users descending, then the JSON text ascending.
+ */
+export interface PathCountsInput {
+  events: Sql;
+  gapSeconds: number;
+  steps: number;
+  collapseRepeats: boolean;
+  anchor: PathAnchor | undefined;
+  topLinks: number;
+  topPaths: number;
+}
