@@ -83,6 +83,11 @@ export interface Dialect {
    */
   activityRuns(source: Sql, partition: readonly string[], windowDays: number): Sql;
   /**
+   * The first `limit` rows of the subquery `rows` in `order`, each with one more column, `row_count`:
+   * how many rows `rows` has in all, from one evaluation of `rows` (a breakdown's top N of M values).
+   */
+  topRows(rows: Sql, order: Sql, limit: number): Sql;
+  /**
    * The value of `value` at the row with the smallest `order` (compared left to right), as an aggregate;
    * a NULL value counts like any other (the breakdown of a user's first event may be NULL).
    */

@@ -102,6 +102,11 @@ export const duckdbDialect: Dialect = {
     return sql`SELECT ${keys}, ${ident('day')} AS run_start, CASE WHEN next_day IS NOT NULL AND next_day < ${covered} THEN next_day ELSE ${covered} END AS run_end FROM (SELECT ${keys}, ${ident('day')}, lead(${ident('day')}) OVER (PARTITION BY ${keys} ORDER BY ${ident('day')}) AS next_day FROM (${source}) AS active) AS ordered`;
   },
 
+  topRows(rows, order, limit) {
+    // The window count is taken before ORDER BY and LIMIT, so it counts every row.
+    return sql`SELECT *, count(*) OVER () AS row_count FROM (${rows}) AS ranked ORDER BY ${order} LIMIT ${raw(String(Math.trunc(limit)))}`;
+  },
+
   argMin(value, order) {
     // arg_min skips rows whose value is NULL; arg_min_null keeps them. A row() key compares field by field.
     const key = order.length === 1 ? (order[0] as Sql) : sql`row(${join(order)})`;

@@ -1,0 +1,106 @@
+import { join, or, raw, type Sql, sql } from '../../../data/sql/sql.ts';
+import { dimensionSql } from '../../metrics/compile-filter.ts';
+import type { FilterNode } from '../../metrics/filter-expression.ts';
+import type { DateRange } from '../date-range.ts';
+import { eventScan, scopeFor } from '../event-scan.ts';
+import type { InsightContext } from '../insight-context.ts';
+import type { SessionInterval } from './buckets.ts';
+
+/** The label of the breakdown values merged beyond the limit. */
+export const OTHER = '$other';
+
+/** Lower edges of the duration histogram's bins, in seconds; the last bin has no upper edge. */
+export const DURATION_EDGES = [0, 10, 30, 60, 180, 600, 1800, 3600, 10_800] as const;
+
+/** Sessions with at least this many events share the events histogram's last bin. */
+export const EVENTS_CAP = 100;
+
+export interface SessionsQuery {
+  range: DateRange;
+  gapSeconds: number;
+  interval: SessionInterval;
+  filter: FilterNode | undefined;
+  breakdown: string | undefined;
+  /** The breakdown values kept as they are; the others become `OTHER`. Undefined keeps every value. */
+  kept: readonly (string | null)[] | undefined;
+}
+
+/** One row of the grouping sets: which set it belongs to says `byTime`, `byDuration` and `byEvents`. */
+export type SessionsRow = {
+  by_time: number;
+  by_duration: number;
+  by_events: number;
+  t: string | null;
+  b: string | null;
+  duration_bin: number | null;
+  events_bin: number | null;
+  sessions: number;
+  users: number;
+  duration_sum: number | null;
+  events_sum: number | null;
+  bounces: number | null;
+  cut: number | null;
+  median_duration: number | null;
+};
+
+/**
+ * The whole sessions insight in one statement, one pass over the sessions:
+ *
+ * 1. the events that pass the filter, from one gap before the range to one gap after it, so that the first
+ *    event in the range knows whether it continues a session and the last one whether its session goes on;
+ * 2. sessions by the dialect's `sessionize` (more than the gap between consecutive events starts one);
+ * 3. one row per session whose first event is in the range, counting only its events before the range
+ *    end (`cut` marks a session that continues past it), with the breakdown value of its first event;
+ * 4. GROUPING SETS: per bucket (and breakdown value), overall, per duration bin, per events count.
+ */
+export function sessionsSql(ctx: InsightContext, q: SessionsQuery): Sql {
+  const d = ctx.dialect;
+  d.require('groupingSets', 'the sessions insight');
+  const scope = scopeFor(ctx, q.range);
+  const breakdown = q.breakdown ? dimensionSql(scope, q.breakdown) : raw('CAST(NULL AS VARCHAR)');
+  const scan = eventScan(
+    ctx,
+    scope,
+    {
+      ...q.range,
+      start: d.addSeconds(q.range.start, -q.gapSeconds),
+      end: d.addSeconds(q.range.end, q.gapSeconds),
+    },
+    {
+      columns: [
+        sql`${scope.column('user_id')} AS user_id`,
+        sql`${scope.column('ts')} AS ts`,
+        sql`${scope.column('event_id')} AS ord`,
+        sql`${breakdown} AS breakdown`,
+      ],
+      filters: [q.filter],
+    },
+  );
+  const { start, end } = q.range;
+  const perSession = sql`SELECT user_id, min(ts) AS first_ts, max(CASE WHEN ts < ${end} THEN ts END) AS last_ts, sum(CASE WHEN ts < ${end} THEN 1 ELSE 0 END) AS events, max(CASE WHEN ts >= ${end} THEN 1 ELSE 0 END) AS cut, max(CASE WHEN session_start = 1 THEN breakdown END) AS breakdown FROM (${d.sessionize(scan, q.gapSeconds)}) AS session_events GROUP BY user_id, session_index HAVING min(ts) >= ${start} AND min(ts) < ${end}`;
+  const bucket = sql`CAST(${d.truncate(q.interval, d.localTime(raw('first_ts'), q.range.timeZone))} AS DATE)`;
+  const duration = sql`${d.epochSeconds(raw('last_ts'))} - ${d.epochSeconds(raw('first_ts'))}`;
+  const measured = sql`SELECT user_id, ${bucket} AS t, ${breakdownValue(q)} AS b, ${duration} AS duration, events, cut FROM (${perSession}) AS sessions`;
+  const binned = sql`SELECT *, ${durationBin()} AS duration_bin, CASE WHEN events >= ${raw(String(EVENTS_CAP))} THEN ${raw(String(EVENTS_CAP))} ELSE events END AS events_bin, CASE WHEN events = 1 THEN 1 ELSE 0 END AS bounce FROM (${measured}) AS measured`;
+  const byTime = q.breakdown ? raw('(t, b)') : raw('(t)');
+  return sql`SELECT GROUPING(t) AS by_time, GROUPING(duration_bin) AS by_duration, GROUPING(events_bin) AS by_events, t, ${q.breakdown ? raw('b') : raw('CAST(NULL AS VARCHAR)')} AS b, duration_bin, events_bin, count(*) AS sessions, count(DISTINCT user_id) AS users, sum(duration) AS duration_sum, sum(events) AS events_sum, sum(bounce) AS bounces, sum(cut) AS cut, ${d.percentile(raw('duration'), 0.5)} AS median_duration FROM (${binned}) AS binned GROUP BY GROUPING SETS (${byTime}, (), (duration_bin), (events_bin))`;
+}
+
+/** The session's breakdown value, or OTHER when values beyond the limit are merged. */
+function breakdownValue(q: SessionsQuery): Sql {
+  if (!q.breakdown || !q.kept) return raw('breakdown');
+  const values = q.kept.filter((v): v is string => v !== null);
+  const keep = or([
+    ...(q.kept.includes(null) ? [raw('breakdown IS NULL')] : []),
+    ...(values.length > 0 ? [sql`breakdown IN (${join(values)})`] : []),
+  ]);
+  return sql`CASE WHEN ${keep} THEN breakdown ELSE ${OTHER} END`;
+}
+
+/** The index of a session's duration bin (0 for the first edge). */
+function durationBin(): Sql {
+  const cases = DURATION_EDGES.slice(1).map(
+    (edge, i) => sql`WHEN duration < ${raw(String(edge))} THEN ${raw(String(i))}`,
+  );
+  return sql`CASE ${join(cases, ' ')} ELSE ${raw(String(DURATION_EDGES.length - 1))} END`;
+}

@@ -1,0 +1,1 @@
+SELECT bucket, "g", count(DISTINCT user_id) AS value FROM (SELECT CAST("e"."day" AS TIMESTAMP) AS bucket, "e"."user_id" AS user_id, 0 AS g FROM user_daily "e" WHERE (("e"."project_id" = 'golden') AND (CAST("e"."day" AS TIMESTAMP) >= CAST('2026-09-01 00:00:00' AS TIMESTAMP)) AND (CAST("e"."day" AS TIMESTAMP) <= CAST('2026-09-28 00:00:00' AS TIMESTAMP)))) AS s GROUP BY bucket, "g";
