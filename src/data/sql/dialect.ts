@@ -94,19 +94,19 @@ export interface Dialect {
   argMin(value: Sql, order: readonly Sql[]): Sql;
   /**
    * The core of retention. `starts` is a subquery with `user_id`, `cohort` (an integer period) and
-   * `breakdown`, one row per user and cohort; `returns` has distinct (`user_id`, `period`) rows of
-   * return activity on the same period axis. The result has rows (`cohort`, `breakdown`, `k`, `users`):
-   * `k` = 0 is the cohort's size, `k` = 1 … `periods` the number of its users active in period
-   * cohort + k. Joins on DuckDB; per-user arrays of periods in one pass on ClickHouse.
+   * `breakdown`, one row per user and cohort; `returns` has (`user_id`, `period`) rows of return
+   * activity on the same period axis (repeats allowed). The result has rows (`cohort`, `breakdown`,
+   * `k`, `users`): `k` = 0 is the cohort's size, `k` = 1 … `periods` the number of its users active in
+   * period cohort + k. Joins on DuckDB; per-user arrays of periods in one pass on ClickHouse.
    */
   retentionCounts(input: { starts: Sql; returns: Sql; periods: number }): Sql;
   /**
-   * The core of lifecycle. `activity` is a subquery of distinct (`user_id`, `period`) rows with periods
-   * -1 … `periods` - 1; `firsts` has (`user_id`, `period`): the period of each user's first matching event
-   * ever. The result has rows (`period`, `status`, `users`) for periods 0 … `periods` - 1: among users
-   * active in the period, `new` (first event in it), `returning` (active in the period before),
-   * `resurrecting` (neither); and `dormant`, users active in the period before but not in this one
-   * (a positive count here). Window functions on DuckDB; per-user arrays on ClickHouse.
+   * The core of lifecycle. `activity` is a subquery of (`user_id`, `period`) rows (repeats allowed)
+   * with periods -1 … `periods` - 1; `firsts` has (`user_id`, `period`): the period of each user's first
+   * matching event ever. The result has rows (`period`, `status`, `users`) for periods 0 … `periods` - 1:
+   * among users active in the period, `new` (first event in it), `returning` (active in the period
+   * before), `resurrecting` (neither); and `dormant`, users active in the period before but not in this
+   * one (a positive count here). Window functions on DuckDB; per-user arrays on ClickHouse.
    */
   lifecycleCounts(input: { activity: Sql; firsts: Sql; periods: number }): Sql;
   /** `timestamp` plus a number of seconds (negative goes back; whole microseconds). */
