@@ -3,10 +3,11 @@ import { parseSpec } from './common-spec.ts';
 import type { InsightContext } from './insight-context.ts';
 import type { AnyInsightType, InsightResultBase } from './insight-type.ts';
 import { pathsInsight } from './paths/paths-insight.ts';
+import { retentionInsight } from './retention/retention-insight.ts';
 import { sessionsInsight } from './sessions/sessions-insight.ts';
 
 /** Every insight type, in the order `sightline insight --help` lists them. */
-export const INSIGHT_TYPES: readonly AnyInsightType[] = [pathsInsight, sessionsInsight];
+export const INSIGHT_TYPES: readonly AnyInsightType[] = [retentionInsight, pathsInsight, sessionsInsight];
 
 export function insightType(name: string): AnyInsightType {
   const type = INSIGHT_TYPES.find((t) => t.name === name);

@@ -1,0 +1,205 @@
+/**
+ * Shared by the retention, stickiness and lifecycle property tests: random event sets and options, and
+ * the naive building blocks of their references (local dates through Intl, calendar periods by hand,
+ * filters as TypeScript predicates). Nothing here imports the SQL compiler.
+ */
+import type { MetricsLayerSource } from '../../src/analytics/metrics/definitions.ts';
+import type { Rng } from '../../src/math/random.ts';
+import { randomEvents, type TestEvent } from './fixtures.ts';
+
+/** An event of a set, with its position (the loader's event ids follow it, so ties in time keep it). */
+export interface NaiveEvent extends TestEvent {
+  index: number;
+  /** Local date in the query's time zone. */
+  date: string;
+  /** Milliseconds since the epoch. */
+  ms: number;
+  /** The user's row of the users table (first-touch source). */
+  user: { source: string | null };
+}
+
+export const LAYER: MetricsLayerSource = {
+  cohorts: {
+    a_doers: { where: "event = 'a'" },
+    b_twice_lately: { behavior: { event: 'b', atLeast: 2, days: 3 } },
+  },
+};
+
+export interface Filter {
+  where: string;
+  /** True when the rollup answers it exactly (user-level). */
+  userLevel: boolean;
+  test(e: NaiveEvent, all: readonly NaiveEvent[], rangeEndMs: number): boolean;
+}
+
+export const FILTERS: Filter[] = [
+  { where: "os = 'iOS'", userLevel: false, test: (e) => e.os === 'iOS' },
+  { where: "country != 'DE'", userLevel: false, test: (e) => e.country !== 'DE' },
+  { where: "user.source = 'ads'", userLevel: true, test: (e) => e.user.source === 'ads' },
+  { where: 'user.source is null', userLevel: true, test: (e) => e.user.source === null },
+  { where: 'age >= 30', userLevel: false, test: (e) => e.age != null && e.age >= 30 },
+  {
+    where: "os in ('iOS', 'Android') and user.source != 'organic'",
+    userLevel: false,
+    test: (e) => (e.os === 'iOS' || e.os === 'Android') && e.user.source !== 'organic',
+  },
+  { where: "not (country = 'US')", userLevel: false, test: (e) => e.country !== 'US' },
+  {
+    where: "cohort = 'a_doers'",
+    userLevel: true,
+    test: (e, all) => all.some((x) => x.user_id === e.user_id && x.event === 'a'),
+  },
+  {
+    where: "cohort = 'b_twice_lately' or user.source = 'organic'",
+    userLevel: true,
+    test: (e, all, end) =>
+      e.user.source === 'organic' ||
+      all.filter(
+        (x) => x.user_id === e.user_id && x.event === 'b' && x.ms >= end - 3 * 86_400_000 && x.ms < end,
+      ).length >= 2,
+  },
+];
+
+export const TIME_ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Adelaide'] as const;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The local date of an instant in a time zone (`en-CA` formats as YYYY-MM-DD). */
+export function localDate(ms: number, timeZone: string): string {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatters.set(timeZone, format);
+  }
+  return format.format(ms);
+}
+
+/** The instant of local midnight starting `date` in a time zone (found by correcting the UTC guess). */
+export function localMidnight(date: string, timeZone: string): number {
+  const wall = Date.parse(`${date}T00:00:00Z`);
+  let t = wall;
+  for (let i = 0; i < 3; i++) t += wall - wallClock(t, timeZone);
+  return t;
+}
+
+function wallClock(ms: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(ms);
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+}
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date. */
+export function dayNumber(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+}
+
+export function dateOfDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+export type Unit = 'day' | 'week' | 'month';
+
+/** A calendar-period index relative to the period holding `origin`: days, Monday weeks or months. */
+export function periodIndex(unit: Unit, origin: string, date: string): number {
+  if (unit === 'month')
+    return (
+      (Number(date.slice(0, 4)) - Number(origin.slice(0, 4))) * 12 +
+      Number(date.slice(5, 7)) -
+      Number(origin.slice(5, 7))
+    );
+  const mondayOf = (d: string): number => {
+    const n = dayNumber(d);
+    // 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday = 0.
+    return n - ((((n + 3) % 7) + 7) % 7);
+  };
+  if (unit === 'week') return (mondayOf(date) - mondayOf(origin)) / 7;
+  return dayNumber(date) - dayNumber(origin);
+}
+
+/** The first day of period `index` counted from the period holding `origin`. */
+export function periodLabel(unit: Unit, origin: string, index: number): string {
+  if (unit === 'month') {
+    const months = Number(origin.slice(0, 4)) * 12 + Number(origin.slice(5, 7)) - 1 + index;
+    return `${Math.floor(months / 12)}-${String((months % 12) + 1).padStart(2, '0')}-01`;
+  }
+  if (unit === 'week') {
+    const n = dayNumber(origin);
+    return dateOfDay(n - ((((n + 3) % 7) + 7) % 7) + 7 * index);
+  }
+  return dateOfDay(dayNumber(origin) + index);
+}
+
+/** Events with their local dates and user rows; the users table takes the first non-null source. */
+export function prepare(events: readonly TestEvent[], timeZone: string): NaiveEvent[] {
+  const ordered = events
+    .map((e, index) => ({ e, index, ms: Date.parse(e.ts) }))
+    .sort((a, b) => a.ms - b.ms || a.index - b.index);
+  const sources = new Map<string, string | null>();
+  for (const { e } of ordered)
+    if (!sources.has(e.user_id) || sources.get(e.user_id) === null) sources.set(e.user_id, e.source ?? null);
+  return ordered.map(({ e, index, ms }) => ({
+    ...e,
+    index,
+    ms,
+    date: localDate(ms, timeZone),
+    user: { source: sources.get(e.user_id) ?? null },
+  }));
+}
+
+/** A breakdown's value at an event, as the SQL gives it (text, NULL for missing). */
+export function breakdownValue(e: NaiveEvent, ref: string): string | null {
+  if (ref === 'user.source') return e.user.source;
+  const value = (e as unknown as Record<string, unknown>)[ref];
+  return value === undefined || value === null ? null : String(value);
+}
+
+export const BREAKDOWNS = ['os', 'country', 'age', 'user.source'] as const;
+
+/** Orders groups as the insights do: most users first, then by value, NULL last. */
+export function compareGroups(
+  a: { total: number; value: string | null },
+  b: { total: number; value: string | null },
+) {
+  if (a.total !== b.total) return b.total - a.total;
+  if (a.value === b.value) return 0;
+  if (a.value === null) return 1;
+  if (b.value === null) return -1;
+  return a.value < b.value ? -1 : 1;
+}
+
+/** A random event set over a window that suits the period: days, weeks or months, across DST changes. */
+export function randomSet(rng: Rng, unit: Unit): { events: TestEvent[]; startDay: string; days: number } {
+  const startDay = rng.pick(['2026-03-25', '2026-10-21', '2026-10-29', '2026-09-01', '2026-12-30']);
+  const days = unit === 'day' ? rng.int(2, 7) : unit === 'week' ? rng.int(8, 30) : rng.int(30, 100);
+  const stepSeconds = unit === 'day' ? rng.pick([1800, 3600]) : unit === 'week' ? 3 * 3600 : 6 * 3600;
+  const events = randomEvents(rng, {
+    startDay,
+    days,
+    stepSeconds,
+    maxUsers: 6,
+    maxEventsPerUser: unit === 'day' ? 8 : 14,
+    names: ['a', 'b', 'c'],
+  });
+  return { events, startDay, days };
+}
+
+/** A random inclusive range that starts before, at or after the data, and may end before it ends. */
+export function randomRange(rng: Rng, startDay: string, days: number): { from: string; to: string } {
+  const from = dateOfDay(dayNumber(startDay) + rng.int(-1, Math.max(1, Math.floor(days / 2))));
+  const to = dateOfDay(dayNumber(from) + rng.int(0, days));
+  return { from, to };
+}
