@@ -5,9 +5,15 @@ import type { AnyInsightType, InsightResultBase } from './insight-type.ts';
 import { pathsInsight } from './paths/paths-insight.ts';
 import { retentionInsight } from './retention/retention-insight.ts';
 import { sessionsInsight } from './sessions/sessions-insight.ts';
+import { stickinessInsight } from './stickiness/stickiness-insight.ts';
 
 /** Every insight type, in the order `sightline insight --help` lists them. */
-export const INSIGHT_TYPES: readonly AnyInsightType[] = [retentionInsight, pathsInsight, sessionsInsight];
+export const INSIGHT_TYPES: readonly AnyInsightType[] = [
+  retentionInsight,
+  stickinessInsight,
+  pathsInsight,
+  sessionsInsight,
+];
 
 export function insightType(name: string): AnyInsightType {
   const type = INSIGHT_TYPES.find((t) => t.name === name);
