@@ -1,4 +1,5 @@
 import { closest, SightlineError } from '../../errors/index.ts';
+import { lifecycleInsight } from './lifecycle/lifecycle-insight.ts';
 import { parseSpec } from './common-spec.ts';
 import type { InsightContext } from './insight-context.ts';
 import type { AnyInsightType, InsightResultBase } from './insight-type.ts';
@@ -11,6 +12,7 @@ import { stickinessInsight } from './stickiness/stickiness-insight.ts';
 export const INSIGHT_TYPES: readonly AnyInsightType[] = [
   retentionInsight,
   stickinessInsight,
+  lifecycleInsight,
   pathsInsight,
   sessionsInsight,
 ];

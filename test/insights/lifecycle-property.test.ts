@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLifecycle } from '../../src/analytics/insights/lifecycle/lifecycle-insight.ts';
+import { lifecycleSpecSchema } from '../../src/analytics/insights/lifecycle/lifecycle-spec.ts';
+import { contextFor, createRng, createTestWarehouse, loadProjects, type TestEvent } from './fixtures.ts';
+import { type NaiveLifecycleQuery, naiveLifecycle } from './lifecycle-reference.ts';
+import { FILTERS, LAYER, randomRange, randomSet, TIME_ZONES, type Unit } from './retention-cases.ts';
+
+const CASES = 1000;
+
+function randomCase(seed: number): { project: string; events: TestEvent[]; query: NaiveLifecycleQuery } {
+  const rng = createRng(seed);
+  const interval = rng.pick<Unit>(['day', 'day', 'week', 'month']);
+  const { events, startDay, days } = randomSet(rng, interval);
+  const query: NaiveLifecycleQuery = {
+    event: rng.pick(['a', 'b', '$any', '$any']),
+    interval,
+    ...randomRange(rng, startDay, days),
+    timeZone: rng.bernoulli(0.45) ? 'UTC' : rng.pick(TIME_ZONES),
+    filter: rng.bernoulli(0.45) ? rng.pick(FILTERS) : undefined,
+  };
+  return { project: `l${seed}`, events, query };
+}
+
+describe('lifecycle against a naive implementation', () => {
+  const cases = Array.from({ length: CASES }, (_, i) => randomCase(i + 1));
+  let store: Awaited<ReturnType<typeof createTestWarehouse>>;
+
+  beforeAll(async () => {
+    store = await createTestWarehouse();
+    await loadProjects(store.warehouse, new Map(cases.map((c) => [c.project, c.events])));
+  });
+  afterAll(async () => store?.dispose());
+
+  it(`agrees on ${CASES} random event sets, on the rollup and on events`, async () => {
+    const paths = { rollup: 0, events: 0 };
+    for (const c of cases) {
+      const q = c.query;
+      const spec = lifecycleSpecSchema.parse({
+        event: q.event,
+        interval: q.interval,
+        from: q.from,
+        to: q.to,
+        timeZone: q.timeZone,
+        where: q.filter?.where,
+      });
+      const context = `${c.project}: ${JSON.stringify({ ...q, filter: q.filter?.where })}`;
+      const expected = naiveLifecycle(c.events, q);
+      const result = await runLifecycle(contextFor(store.warehouse, c.project, LAYER), spec);
+      expect(result.points, context).toEqual(expected);
+      const rollup = q.timeZone === 'UTC' && (q.filter === undefined || q.filter.userLevel);
+      expect(result.sql.includes('user_daily') || result.sql.includes('FROM users'), context).toBe(rollup);
+      paths[rollup ? 'rollup' : 'events']++;
+      if (rollup) {
+        const onEvents = await runLifecycle(contextFor(store.warehouse, c.project, LAYER), spec, {
+          path: 'events',
+        });
+        expect(onEvents.points, context).toEqual(result.points);
+      }
+    }
+    expect(paths.rollup).toBeGreaterThan(150);
+    expect(paths.events).toBeGreaterThan(500);
+  });
+});
