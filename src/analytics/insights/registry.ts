@@ -1,8 +1,8 @@
 import { closest, SightlineError } from '../../errors/index.ts';
-import { lifecycleInsight } from './lifecycle/lifecycle-insight.ts';
 import { parseSpec } from './common-spec.ts';
 import type { InsightContext } from './insight-context.ts';
 import type { AnyInsightType, InsightResultBase } from './insight-type.ts';
+import { lifecycleInsight } from './lifecycle/lifecycle-insight.ts';
 import { pathsInsight } from './paths/paths-insight.ts';
 import { retentionInsight } from './retention/retention-insight.ts';
 import { sessionsInsight } from './sessions/sessions-insight.ts';
