@@ -112,6 +112,11 @@ export const ERROR_CODES = {
     summary: 'Warning: a value came out infinite or not a number (an overflow in a formula) and is shown as null.',
     hint: 'check the formula and the scale of its inputs',
   },
+  SL_EMPTY_DENOMINATOR: {
+    summary:
+      'Warning: a rate or share had no users to divide by (an empty cohort, a period no cohort has reached yet, a range without active users) and is null rather than 0.',
+    hint: 'widen the date range or loosen the filter',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
