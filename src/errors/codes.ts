@@ -117,6 +117,28 @@ export const ERROR_CODES = {
       'Warning: a rate or share had no users to divide by (an empty cohort, a period no cohort has reached yet, a range without active users) and is null rather than 0.',
     hint: 'widen the date range or loosen the filter',
   },
+  SL_COHORT_INVALID: {
+    summary:
+      'A cohort to save has an invalid name or definition, or refers to itself; as a warning, a saved cohort that no longer checks against sightline.yaml is left out.',
+    hint: 'fix the cohort with `sightline cohort save`, or delete it with `sightline cohort delete`',
+  },
+  SL_COHORT_SHADOWED: {
+    summary: 'Warning: a saved cohort has the name of one declared in sightline.yaml, which is used instead.',
+    hint: 'rename one of them: `sightline cohort delete NAME` and save it under another name',
+  },
+  SL_SESSIONS_CUT: {
+    summary:
+      'Warning: sessions that start in the range continue after its end; only their events up to the end are counted.',
+    hint: 'extend --to to measure them whole',
+  },
+  SL_PATHS_TRANSITIONS_DROPPED: {
+    summary: 'Warning: paths had more transitions than --top; the rest are left out of the result.',
+    hint: 'raise --top to see more transitions',
+  },
+  SL_NO_DATA: {
+    summary: 'Warning: no events in the range matched the query, so the result is empty.',
+    hint: 'check the date range, the event names and the filter',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

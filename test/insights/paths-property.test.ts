@@ -114,7 +114,7 @@ describe('paths against a naive implementation', () => {
         { transitions: result.transitions, nodes: result.nodes, topPaths: result.topPaths },
         context,
       ).toEqual(expected);
-      const warning = result.warnings.find((w) => w.code === 'SL_INSIGHT_TRANSITIONS_DROPPED');
+      const warning = result.warnings.find((w) => w.code === 'SL_PATHS_TRANSITIONS_DROPPED');
       if (droppedLinks === 0) expect(warning, context).toBeUndefined();
       else
         expect(warning?.message, context).toMatch(

@@ -163,7 +163,7 @@ describe('paths', () => {
     ]);
     expect(r.warnings).toEqual([
       {
-        code: 'SL_INSIGHT_TRANSITIONS_DROPPED',
+        code: 'SL_PATHS_TRANSITIONS_DROPPED',
         message:
           '3 transitions below the top 1 are left out; 2 distinct users took at least one of them (raise --top to see them)',
       },
@@ -179,7 +179,7 @@ describe('paths', () => {
   it('answers an anchor nobody reached with nothing and a warning', async () => {
     const r = await paths('journeys', { startEvent: 'purchase' });
     expect(r).toMatchObject({ transitions: [], nodes: [], topPaths: [] });
-    expect(r.warnings.map((w) => w.code)).toEqual(['SL_INSIGHT_NO_DATA']);
+    expect(r.warnings.map((w) => w.code)).toEqual(['SL_NO_DATA']);
   });
 
   it('refuses a start and an end event together', async () => {

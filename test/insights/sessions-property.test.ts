@@ -112,14 +112,14 @@ describe('sessions against a naive implementation', () => {
         warnings: undefined,
       });
       const codes = result.warnings.map((w) => w.code);
-      expect(codes.includes('SL_INSIGHT_SESSIONS_CUT'), context).toBe(expectedCut > 0);
+      expect(codes.includes('SL_SESSIONS_CUT'), context).toBe(expectedCut > 0);
       if (expectedCut > 0)
-        expect(result.warnings.find((w) => w.code === 'SL_INSIGHT_SESSIONS_CUT')?.message).toMatch(
+        expect(result.warnings.find((w) => w.code === 'SL_SESSIONS_CUT')?.message).toMatch(
           new RegExp(`^${expectedCut} session`),
         );
       if (expected.summary.sessions > 0) withSessions++;
       if (expectedCut > 0) cut++;
-      if (codes.includes('SL_INSIGHT_BREAKDOWN_MERGED')) merged++;
+      if (codes.includes('SL_BREAKDOWN_OTHER')) merged++;
     }
     // The random cases reach the interesting situations often enough to mean something.
     expect(withSessions).toBeGreaterThan(CASES * 0.5);

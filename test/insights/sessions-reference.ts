@@ -116,7 +116,12 @@ interface NaiveSession {
   duration: number;
   events: number;
   cut: boolean;
+  /** Merged into the "other" group beyond the breakdown limit. */
+  other?: boolean;
 }
+
+/** Stands for the merged group in the list of breakdown values. */
+const OTHER = Symbol('other');
 
 export function naiveSessions(events: readonly TestEvent[], spec: NaiveSessionsSpec) {
   const sessions: NaiveSession[] = [];
@@ -138,7 +143,7 @@ export function naiveSessions(events: readonly TestEvent[], spec: NaiveSessionsS
   }
 
   // Breakdown values by sessions, most first, ties by value, null last; beyond the limit merged.
-  let values: (string | null)[] = [];
+  let values: (string | null | typeof OTHER)[] = [];
   if (spec.breakdown) {
     const counts = new Map<string | null, number>();
     for (const s of sessions) counts.set(s.value, (counts.get(s.value) ?? 0) + 1);
@@ -150,8 +155,8 @@ export function naiveSessions(events: readonly TestEvent[], spec: NaiveSessionsS
       .map(([v]) => v);
     if (values.length > spec.breakdownLimit) {
       const kept = new Set(values.slice(0, spec.breakdownLimit));
-      for (const s of sessions) if (!kept.has(s.value)) s.value = '$other';
-      values = [...values.slice(0, spec.breakdownLimit), '$other'];
+      for (const s of sessions) if (!kept.has(s.value)) s.other = true;
+      values = [...values.slice(0, spec.breakdownLimit), OTHER];
     }
   }
 
@@ -176,11 +181,15 @@ export function naiveSessions(events: readonly TestEvent[], spec: NaiveSessionsS
   }
   const points = spec.breakdown
     ? values.flatMap((value) =>
-        buckets.map((t) => ({
-          t,
-          breakdown: value,
-          ...stats(sessions.filter((s) => s.bucket === t && s.value === value)),
-        })),
+        buckets.map((t) =>
+          value === OTHER
+            ? { t, other: true, ...stats(sessions.filter((s) => s.bucket === t && s.other)) }
+            : {
+                t,
+                breakdown: value,
+                ...stats(sessions.filter((s) => s.bucket === t && !s.other && s.value === value)),
+              },
+        ),
       )
     : buckets.map((t) => ({ t, ...stats(sessions.filter((s) => s.bucket === t)) }));
 

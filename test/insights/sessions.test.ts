@@ -117,7 +117,7 @@ describe('sessions', () => {
       ['2026-09-02', 1, 1200],
       ['2026-09-03', 0, null],
     ]);
-    expect(r.warnings.map((w) => w.code)).toEqual(['SL_INSIGHT_EMPTY_BUCKETS']);
+    expect(r.warnings.map((w) => w.code)).toEqual(['SL_EMPTY_DENOMINATOR']);
   });
 
   it('leaves out a session that began before the range, even its events inside the range', async () => {
@@ -136,7 +136,7 @@ describe('sessions', () => {
     });
     expect(r.warnings).toEqual([
       {
-        code: 'SL_INSIGHT_SESSIONS_CUT',
+        code: 'SL_SESSIONS_CUT',
         message:
           '1 session continues after 2026-09-02; only its events up to the end of the range are counted',
       },
@@ -189,7 +189,7 @@ describe('sessions', () => {
     ]);
     expect(r.durationHistogram.every((b) => b.sessions === 0)).toBe(true);
     expect(r.eventsHistogram).toEqual([]);
-    expect(r.warnings.map((w) => w.code)).toEqual(['SL_INSIGHT_NO_DATA']);
+    expect(r.warnings.map((w) => w.code)).toEqual(['SL_EMPTY_DENOMINATOR']);
   });
 
   it("keeps a NULL breakdown value as its own group, apart from ''", async () => {
@@ -202,23 +202,24 @@ describe('sessions', () => {
     ]);
   });
 
-  it('merges breakdown values beyond the limit into $other, counting its users once', async () => {
+  it('merges breakdown values beyond the limit into other, counting its users once', async () => {
     const r = await sessions('breakdown', {
       from: '2026-09-02',
       to: '2026-09-03',
       breakdown: 'country',
       breakdownLimit: 1,
     });
-    // FR and US have 2 sessions each (FR on two days); FR comes first by name. DE joins US in $other.
-    expect(r.points.map((p) => [p.t, p.breakdown, p.sessions, p.users])).toEqual([
+    // FR and US have 2 sessions each (FR on two days); FR comes first by name. DE joins US in other.
+    expect(r.points.map((p) => [p.t, p.other ? 'other' : p.breakdown, p.sessions, p.users])).toEqual([
       ['2026-09-02', 'FR', 1, 1],
       ['2026-09-03', 'FR', 1, 1],
-      ['2026-09-02', '$other', 3, 3],
-      ['2026-09-03', '$other', 0, 0],
+      ['2026-09-02', 'other', 3, 3],
+      ['2026-09-03', 'other', 0, 0],
     ]);
+    expect(r.points[2]).not.toHaveProperty('breakdown');
     expect(r.warnings[0]).toEqual({
-      code: 'SL_INSIGHT_BREAKDOWN_MERGED',
-      message: '2 of 3 values of country are merged into "$other" (--breakdown-limit 1)',
+      code: 'SL_BREAKDOWN_OTHER',
+      message: '2 of 3 values of country beyond the top 1 are merged into "other"',
     });
   });
 

@@ -101,12 +101,12 @@ async function runPaths(ctx: InsightContext, spec: PathsSpec): Promise<PathsResu
   const droppedLinks = Number(dropped?.step ?? 0);
   if (droppedLinks > 0)
     warnings.push({
-      code: 'SL_INSIGHT_TRANSITIONS_DROPPED',
+      code: 'SL_PATHS_TRANSITIONS_DROPPED',
       message: `${droppedLinks} transition${droppedLinks === 1 ? '' : 's'} below the top ${spec.top} ${droppedLinks === 1 ? 'is' : 'are'} left out; ${Number(dropped?.users)} distinct users took at least one of them (raise --top to see them)`,
     });
   if (nodes.length === 0)
     warnings.push({
-      code: 'SL_INSIGHT_NO_DATA',
+      code: 'SL_NO_DATA',
       message: anchor
         ? `no user did "${anchor.event}" from ${range.from} to ${range.to} with these filters`
         : `no events from ${range.from} to ${range.to} with these filters`,

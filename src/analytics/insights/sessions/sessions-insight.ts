@@ -7,7 +7,6 @@ import { compareText } from './compare-text.ts';
 import {
   DURATION_EDGES,
   EVENTS_CAP,
-  OTHER,
   type SessionsQuery,
   type SessionsRow,
   sessionsSql,
@@ -25,8 +24,12 @@ export interface SessionsSummary {
 
 export interface SessionsPoint {
   t: string;
-  /** Present with --breakdown: the value at the sessions' first event (null when it had none). */
+  /**
+   * With --breakdown: the value at the sessions' first event (null when it had none); absent on the
+   * group of values merged beyond --breakdown-limit, which has `other: true`.
+   */
   breakdown?: string | null;
+  other?: true;
   sessions: number;
   users: number;
   meanDurationSeconds: number | null;
@@ -84,15 +87,17 @@ async function runSessions(ctx: InsightContext, spec: SessionsSpec): Promise<Ses
     kept: undefined,
   };
   let rows = await ctx.query<SessionsRow>(sessionsSql(ctx, query));
-  let values = spec.breakdown ? rankedValues(rows) : [];
+  const values = spec.breakdown ? rankedValues(rows) : [];
+  let groups: Group[] = values.map((value) => ({ value, other: false }));
   if (values.length > spec.breakdownLimit) {
     const kept = values.slice(0, spec.breakdownLimit);
+    const merged = values.length - kept.length;
     warnings.push({
-      code: 'SL_INSIGHT_BREAKDOWN_MERGED',
-      message: `${values.length - kept.length} of ${values.length} values of ${spec.breakdown} are merged into "${OTHER}" (--breakdown-limit ${spec.breakdownLimit})`,
+      code: 'SL_BREAKDOWN_OTHER',
+      message: `${merged} of ${values.length} values of ${spec.breakdown} beyond the top ${spec.breakdownLimit} ${merged === 1 ? 'is' : 'are'} merged into "other"`,
     });
     rows = await ctx.query<SessionsRow>(sessionsSql(ctx, { ...query, kept }));
-    values = [...kept, OTHER];
+    groups = [...kept.map((value) => ({ value, other: false })), { value: null, other: true }];
   }
 
   const total = rows.find((r) => r.by_time === 1 && r.by_duration === 1 && r.by_events === 1);
@@ -107,21 +112,21 @@ async function runSessions(ctx: InsightContext, spec: SessionsSpec): Promise<Ses
   };
   if (sessions === 0)
     warnings.push({
-      code: 'SL_INSIGHT_NO_DATA',
-      message: `no session starts from ${range.from} to ${range.to}; means and rates are null`,
+      code: 'SL_EMPTY_DENOMINATOR',
+      message: `no session starts from ${range.from} to ${range.to}; the median, the means and the bounce rate are null`,
     });
   const cut = Number(total?.cut ?? 0);
   if (cut > 0)
     warnings.push({
-      code: 'SL_INSIGHT_SESSIONS_CUT',
+      code: 'SL_SESSIONS_CUT',
       message: `${cut} session${cut === 1 ? '' : 's'} continue${cut === 1 ? 's' : ''} after ${range.to}; only ${cut === 1 ? 'its' : 'their'} events up to the end of the range are counted`,
     });
 
-  const points = pointsOf(rows, labels, spec.breakdown ? values : undefined);
+  const points = pointsOf(rows, labels, spec.breakdown ? groups : undefined);
   const empty = points.filter((p) => p.sessions === 0).length;
   if (empty > 0 && sessions > 0)
     warnings.push({
-      code: 'SL_INSIGHT_EMPTY_BUCKETS',
+      code: 'SL_EMPTY_DENOMINATOR',
       message: `${empty} of ${points.length} points have no sessions; their means are null`,
     });
 
@@ -150,16 +155,23 @@ function rankedValues(rows: readonly SessionsRow[]): (string | null)[] {
   return [...counts].sort(([va, a], [vb, b]) => b - a || compareText(va, vb)).map(([value]) => value);
 }
 
-/** Every bucket for every breakdown value (in rank order), empty ones with zeros and null means. */
+/** A breakdown value, or the values merged beyond the limit. */
+interface Group {
+  value: string | null;
+  other: boolean;
+}
+
+/** Every bucket for every breakdown group (in rank order), empty ones with zeros and null means. */
 function pointsOf(
   rows: readonly SessionsRow[],
   labels: readonly string[],
-  values: readonly (string | null)[] | undefined,
+  groups: readonly Group[] | undefined,
 ): SessionsPoint[] {
+  const key = (t: string | null, value: string | null, other: boolean) => JSON.stringify([t, value, other]);
   const byKey = new Map<string, SessionsRow>();
-  for (const r of rows) if (r.by_time === 0) byKey.set(JSON.stringify([r.t, values ? r.b : null]), r);
-  const point = (t: string, value: string | null): Omit<SessionsPoint, 'breakdown'> => {
-    const row = byKey.get(JSON.stringify([t, value]));
+  for (const r of rows) if (r.by_time === 0) byKey.set(key(r.t, r.b, r.is_other === 1), r);
+  const point = (t: string, group: Group): SessionsPoint => {
+    const row = byKey.get(key(t, group.value, group.other));
     const n = Number(row?.sessions ?? 0);
     return {
       t,
@@ -169,11 +181,13 @@ function pointsOf(
       eventsPerSession: ratio(row?.events_sum, n),
     };
   };
-  if (!values) return labels.map((t) => point(t, null));
-  return values.flatMap((value) =>
+  if (!groups) return labels.map((t) => point(t, { value: null, other: false }));
+  return groups.flatMap((group) =>
     labels.map((t) => {
-      const { t: label, ...rest } = point(t, value);
-      return { t: label, breakdown: value, ...rest };
+      const { t: label, ...rest } = point(t, group);
+      return group.other
+        ? { t: label, other: true as const, ...rest }
+        : { t: label, breakdown: group.value, ...rest };
     }),
   );
 }

@@ -6,9 +6,6 @@ import { eventScan, scopeFor } from '../event-scan.ts';
 import type { InsightContext } from '../insight-context.ts';
 import type { SessionInterval } from './buckets.ts';
 
-/** The label of the breakdown values merged beyond the limit. */
-export const OTHER = '$other';
-
 /** Lower edges of the duration histogram's bins, in seconds; the last bin has no upper edge. */
 export const DURATION_EDGES = [0, 10, 30, 60, 180, 600, 1800, 3600, 10_800] as const;
 
@@ -21,7 +18,7 @@ export interface SessionsQuery {
   interval: SessionInterval;
   filter: FilterNode | undefined;
   breakdown: string | undefined;
-  /** The breakdown values kept as they are; the others become `OTHER`. Undefined keeps every value. */
+  /** The breakdown values kept as they are; the others merge into one group (`is_other` = 1). */
   kept: readonly (string | null)[] | undefined;
 }
 
@@ -32,6 +29,7 @@ export type SessionsRow = {
   by_events: number;
   t: string | null;
   b: string | null;
+  is_other: number | null;
   duration_bin: number | null;
   events_bin: number | null;
   sessions: number;
@@ -80,21 +78,31 @@ export function sessionsSql(ctx: InsightContext, q: SessionsQuery): Sql {
   const perSession = sql`SELECT user_id, min(ts) AS first_ts, max(CASE WHEN ts < ${end} THEN ts END) AS last_ts, sum(CASE WHEN ts < ${end} THEN 1 ELSE 0 END) AS events, max(CASE WHEN ts >= ${end} THEN 1 ELSE 0 END) AS cut, max(CASE WHEN session_start = 1 THEN breakdown END) AS breakdown FROM (${d.sessionize(scan, q.gapSeconds)}) AS session_events GROUP BY user_id, session_index HAVING min(ts) >= ${start} AND min(ts) < ${end}`;
   const bucket = sql`CAST(${d.truncate(q.interval, d.localTime(raw('first_ts'), q.range.timeZone))} AS DATE)`;
   const duration = sql`${d.epochSeconds(raw('last_ts'))} - ${d.epochSeconds(raw('first_ts'))}`;
-  const measured = sql`SELECT user_id, ${bucket} AS t, ${breakdownValue(q)} AS b, ${duration} AS duration, events, cut FROM (${perSession}) AS sessions`;
+  const measured = sql`SELECT user_id, ${bucket} AS t, ${breakdownValue(q)} AS b, ${otherFlag(q)} AS is_other, ${duration} AS duration, events, cut FROM (${perSession}) AS sessions`;
   const binned = sql`SELECT *, ${durationBin()} AS duration_bin, CASE WHEN events >= ${raw(String(EVENTS_CAP))} THEN ${raw(String(EVENTS_CAP))} ELSE events END AS events_bin, CASE WHEN events = 1 THEN 1 ELSE 0 END AS bounce FROM (${measured}) AS measured`;
-  const byTime = q.breakdown ? raw('(t, b)') : raw('(t)');
-  return sql`SELECT GROUPING(t) AS by_time, GROUPING(duration_bin) AS by_duration, GROUPING(events_bin) AS by_events, t, ${q.breakdown ? raw('b') : raw('CAST(NULL AS VARCHAR)')} AS b, duration_bin, events_bin, count(*) AS sessions, count(DISTINCT user_id) AS users, sum(duration) AS duration_sum, sum(events) AS events_sum, sum(bounce) AS bounces, sum(cut) AS cut, ${d.percentile(raw('duration'), 0.5)} AS median_duration FROM (${binned}) AS binned GROUP BY GROUPING SETS (${byTime}, (), (duration_bin), (events_bin))`;
+  const byTime = q.breakdown ? raw('(t, b, is_other)') : raw('(t)');
+  return sql`SELECT GROUPING(t) AS by_time, GROUPING(duration_bin) AS by_duration, GROUPING(events_bin) AS by_events, t, ${q.breakdown ? raw('b, is_other') : raw('CAST(NULL AS VARCHAR) AS b, 0 AS is_other')}, duration_bin, events_bin, count(*) AS sessions, count(DISTINCT user_id) AS users, sum(duration) AS duration_sum, sum(events) AS events_sum, sum(bounce) AS bounces, sum(cut) AS cut, ${d.percentile(raw('duration'), 0.5)} AS median_duration FROM (${binned}) AS binned GROUP BY GROUPING SETS (${byTime}, (), (duration_bin), (events_bin))`;
 }
 
-/** The session's breakdown value, or OTHER when values beyond the limit are merged. */
-function breakdownValue(q: SessionsQuery): Sql {
-  if (!q.breakdown || !q.kept) return raw('breakdown');
+/** True for a kept breakdown value (every value when none are merged). */
+function kept(q: SessionsQuery): Sql | undefined {
+  if (!q.breakdown || !q.kept) return undefined;
   const values = q.kept.filter((v): v is string => v !== null);
-  const keep = or([
+  return or([
     ...(q.kept.includes(null) ? [raw('breakdown IS NULL')] : []),
     ...(values.length > 0 ? [sql`breakdown IN (${join(values)})`] : []),
   ]);
-  return sql`CASE WHEN ${keep} THEN breakdown ELSE ${OTHER} END`;
+}
+
+/** The session's breakdown value; NULL for the merged values, which `otherFlag` marks. */
+function breakdownValue(q: SessionsQuery): Sql {
+  const keep = kept(q);
+  return keep ? sql`CASE WHEN ${keep} THEN breakdown END` : raw('breakdown');
+}
+
+function otherFlag(q: SessionsQuery): Sql {
+  const keep = kept(q);
+  return keep ? sql`CASE WHEN ${keep} THEN 0 ELSE 1 END` : raw('0');
 }
 
 /** The index of a session's duration bin (0 for the first edge). */

@@ -34,6 +34,6 @@ export const sessionsFlags: readonly InsightFlag[] = [
   },
   {
     flags: '--breakdown-limit <n>',
-    description: `keep the top N breakdown values by sessions, merge the rest into "$other" (default ${DEFAULT_BREAKDOWN_LIMIT})`,
+    description: `keep the top N breakdown values by sessions, merge the rest into "other" (default ${DEFAULT_BREAKDOWN_LIMIT})`,
   },
 ];
