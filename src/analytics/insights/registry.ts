@@ -1,4 +1,5 @@
 import { closest, SightlineError } from '../../errors/index.ts';
+import { cohortsInsight } from './cohorts/cohorts-insight.ts';
 import { parseSpec } from './common-spec.ts';
 import type { InsightContext } from './insight-context.ts';
 import type { AnyInsightType, InsightResultBase } from './insight-type.ts';
@@ -7,14 +8,17 @@ import { pathsInsight } from './paths/paths-insight.ts';
 import { retentionInsight } from './retention/retention-insight.ts';
 import { sessionsInsight } from './sessions/sessions-insight.ts';
 import { stickinessInsight } from './stickiness/stickiness-insight.ts';
+import { trendsInsight } from './trends/trends-insight.ts';
 
 /** Every insight type, in the order `sightline insight --help` lists them. */
 export const INSIGHT_TYPES: readonly AnyInsightType[] = [
+  trendsInsight,
   retentionInsight,
   stickinessInsight,
   lifecycleInsight,
   pathsInsight,
   sessionsInsight,
+  cohortsInsight,
 ];
 
 export function insightType(name: string): AnyInsightType {

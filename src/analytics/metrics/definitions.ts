@@ -8,6 +8,8 @@ import { z } from 'zod';
 const name = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ (not starting with a digit)');
+/** The name of a metric, dimension, filter or cohort (saved cohorts are named by the same rule). */
+export const definitionNameSchema = name;
 /** An event name, or `$any` for every event. */
 const eventName = z.string().min(1);
 /** A filter expression in the language of filter-expression.ts. */

@@ -21,6 +21,8 @@ export interface Cohort {
   definition: CohortDefinition;
   where: FilterNode | undefined;
   behaviorWhere: FilterNode | undefined;
+  /** Where it is defined: sightline.yaml (the default) or saved in the warehouse's metadata. */
+  source?: 'project-file' | 'saved';
 }
 
 /**
