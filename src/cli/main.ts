@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { reportFailure } from './cli-error.ts';
+import { registerCohort } from './commands/cohort.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerInsight } from './commands/insight.ts';
@@ -23,6 +24,7 @@ registerIngest(program);
 registerDemo(program);
 registerSql(program);
 registerInsight(program);
+registerCohort(program);
 registerMetrics(program);
 registerStatus(program);
 registerStart(program);

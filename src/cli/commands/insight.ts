@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
+import { withSavedCohorts } from '../../analytics/insights/cohorts/cohort-store.ts';
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
 import type { AnyInsightType } from '../../analytics/insights/insight-type.ts';
 import { INSIGHT_TYPES, runInsight } from '../../analytics/insights/registry.ts';
@@ -39,8 +40,11 @@ function registerType(parent: Command, type: AnyInsightType): void {
         const spec = { ...readSpecFile(all.spec), ...specFlags(cmd.opts()) };
         const { warehouse } = await openWarehouse({ path: context.databasePath, readOnly: true });
         try {
-          const ctx = new InsightContext(warehouse, context.project.layer, context.project.project);
+          const { project, layer } = context.project;
+          const saved = await withSavedCohorts(warehouse, project, layer);
+          const ctx = new InsightContext(warehouse, saved.layer, project);
           const result = await runInsight(ctx, type.name, spec);
+          result.warnings.push(...saved.warnings);
           if (all.json) {
             process.stdout.write(`${JSON.stringify(result)}\n`);
             return;
