@@ -134,7 +134,7 @@ export async function runTrends(
       if (ranking.merged > 0)
         warnings.push({
           code: 'SL_BREAKDOWN_OTHER',
-          message: `${unit.label}: ${ranking.merged} ${breakdown.join(' × ')} value${ranking.merged === 1 ? '' : 's'} beyond the top ${spec.breakdownLimit} merged into "other"`,
+          message: `${unit.label}: ${ranking.merged} ${breakdown.join(' × ')} ${breakdown.length > 1 ? 'combination' : 'value'}${ranking.merged === 1 ? '' : 's'} beyond the top ${spec.breakdownLimit} merged into "other"`,
         });
     }
     const keys: Keys = { kind: 'groups', kept: ranking.kept };
