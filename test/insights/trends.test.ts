@@ -122,6 +122,22 @@ describe('trends: counting', () => {
       { event: 'view', math: 'first_time', from: '2026-09-01', to: '2026-09-03' },
     );
     expect(values(r)).toEqual([0, 1, 0]);
+    // First times come from the rollup's first_ts (the helper also checks the events-only answer).
+    expect(r.sql).toContain('min("e1"."first_ts") FROM user_daily');
+    const any = await trends(
+      [
+        ev('old', '2026-08-20T10:00:00Z', { event: 'like' }),
+        ev('old', '2026-09-01T10:00:00Z'),
+        ev('new', '2026-09-02T10:00:00Z'),
+      ],
+      {
+        math: 'first_time',
+        from: '2026-09-01',
+        to: '2026-09-03',
+      },
+    );
+    expect(values(any)).toEqual([0, 1, 0]);
+    expect(any.sql).toContain('SELECT user_id, first_seen FROM users');
   });
 });
 

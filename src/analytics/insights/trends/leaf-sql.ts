@@ -29,6 +29,11 @@ export interface LeafQuery {
   keys: Keys;
   /** Read the `user_daily` rollup instead of `events` (only where rollup-eligibility.ts allows it). */
   rollup: boolean;
+  /**
+   * For first_time: each user's first matching event time from the rollup's `first_ts` (or, for any
+   * event without filters, from `users.first_seen`).
+   */
+  rollupFirsts?: boolean;
 }
 
 /** The key columns of a query's rows. */
@@ -196,13 +201,22 @@ function keySql(query: LeafQuery, scope: QueryScope): Sql[] {
 function firstEventCondition(query: LeafQuery, scope: QueryScope): Sql {
   const { ctx, leaf } = query;
   const inner = scope.nested();
+  if (query.rollupFirsts && leaf.event === ANY_EVENT && leaf.filters.length === 0) {
+    // New users: the users table keeps each user's first event time.
+    const users = sql`SELECT user_id, first_seen FROM users WHERE project_id = ${ctx.project} AND first_seen < ${query.range.end}`;
+    return sql`(${scope.column('user_id')}, ${scope.column('ts')}) IN (${users})`;
+  }
+  // The rollup's first_ts is the earliest event of a user's day and name, so the earliest first_ts
+  // before the end is the earliest such event.
+  const ts = inner.column(query.rollupFirsts ? 'first_ts' : 'ts');
   const conditions = [
     sql`${inner.column('project_id')} = ${ctx.project}`,
-    sql`${inner.column('ts')} < ${query.range.end}`,
+    sql`${ts} < ${query.range.end}`,
     leaf.event === ANY_EVENT ? sql`` : sql`${inner.column('event')} = ${leaf.event}`,
     ...leaf.filters.map((f) => compileFilter(inner, f)),
   ];
-  const firsts = sql`SELECT ${inner.column('user_id')}, min(${inner.column('ts')}) FROM events ${ident(inner.eventsAlias)}${inner.usersJoin()} WHERE ${and(conditions)} GROUP BY ${inner.column('user_id')}`;
+  const table = raw(query.rollupFirsts ? 'user_daily' : 'events');
+  const firsts = sql`SELECT ${inner.column('user_id')}, min(${ts}) FROM ${table} ${ident(inner.eventsAlias)}${inner.usersJoin()} WHERE ${and(conditions)} GROUP BY ${inner.column('user_id')}`;
   return sql`(${scope.column('user_id')}, ${scope.column('ts')}) IN (${firsts})`;
 }
 

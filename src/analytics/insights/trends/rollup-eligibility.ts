@@ -23,9 +23,15 @@ export function canUseRollup(
   if (timeZone !== 'UTC' || interval === 'hour') return false;
   const kind = leaf.aggregate.kind;
   if (kind !== 'total' && kind !== 'unique' && kind !== 'window') return false;
-  return (
-    breakdown.every((ref) => rollupDimension(layer, ref)) && leaf.filters.every((f) => rollupFilter(layer, f))
-  );
+  return breakdown.every((ref) => rollupDimension(layer, ref)) && rollupFilters(layer, leaf.filters);
+}
+
+/**
+ * Whether filters read only what the rollup keeps per user, day and event name, so that the rollup's
+ * `first_ts` gives each user's first matching event exactly (in any time zone: it is a timestamp).
+ */
+export function rollupFilters(layer: SemanticLayer, filters: readonly FilterNode[]): boolean {
+  return filters.every((f) => rollupFilter(layer, f));
 }
 
 function rollupDimension(layer: SemanticLayer, ref: string): boolean {

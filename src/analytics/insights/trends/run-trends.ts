@@ -6,7 +6,7 @@ import type { InsightResultBase, InsightWarning } from '../insight-type.ts';
 import { type Bucket, bucketsFor } from './buckets.ts';
 import type { BreakdownValue, Keys } from './leaf-sql.ts';
 import { type LeafValues, leafValues, type Ranking, rankBreakdown } from './leaf-values.ts';
-import { canUseRollup } from './rollup-eligibility.ts';
+import { canUseRollup, rollupFilters } from './rollup-eligibility.ts';
 import { type Leaf, type PlannedSeries, planTrends, VALUE } from './series-plan.ts';
 import type { Interval, TrendsSpec } from './trends-spec.ts';
 
@@ -111,6 +111,10 @@ export async function runTrends(
     keys,
     rollup:
       options.rollup !== 'never' && canUseRollup(ctx.layer, leaf, breakdown, spec.interval, spec.timeZone),
+    rollupFirsts:
+      options.rollup !== 'never' &&
+      leaf.aggregate.kind === 'first_time' &&
+      rollupFilters(ctx.layer, leaf.filters),
   });
   const valuesOf = (leaf: Leaf, period: Period, keys: Keys): Promise<LeafValues> => {
     const key = JSON.stringify([leaf, period.range.from, keys]);
