@@ -109,7 +109,8 @@ export const ERROR_CODES = {
     hint: 'raise --breakdown-limit to see more values separately',
   },
   SL_VALUE_NOT_FINITE: {
-    summary: 'Warning: a value came out infinite or not a number (an overflow in a formula) and is shown as null.',
+    summary:
+      'Warning: a value came out infinite or not a number (an overflow in a formula) and is shown as null.',
     hint: 'check the formula and the scale of its inputs',
   },
   SL_EMPTY_DENOMINATOR: {
