@@ -181,11 +181,31 @@ export function compareGroups(
   return a.value < b.value ? -1 : 1;
 }
 
-/** A random event set over a window that suits the period: days, weeks or months, across DST changes. */
-export function randomSet(rng: Rng, unit: Unit): { events: TestEvent[]; startDay: string; days: number } {
+/**
+ * A random event set over a window that suits the period: days, weeks or months, across DST changes.
+ * `long` spreads day-period data over 70-130 days, so that ranges exceed the 64 periods of DuckDB's
+ * per-user bit sets and the fallbacks run too.
+ */
+export function randomSet(
+  rng: Rng,
+  unit: Unit,
+  long = false,
+): { events: TestEvent[]; startDay: string; days: number } {
   const startDay = rng.pick(['2026-03-25', '2026-10-21', '2026-10-29', '2026-09-01', '2026-12-30']);
-  const days = unit === 'day' ? rng.int(2, 7) : unit === 'week' ? rng.int(8, 30) : rng.int(30, 100);
-  const stepSeconds = unit === 'day' ? rng.pick([1800, 3600]) : unit === 'week' ? 3 * 3600 : 6 * 3600;
+  const days = long
+    ? rng.int(70, 130)
+    : unit === 'day'
+      ? rng.int(2, 7)
+      : unit === 'week'
+        ? rng.int(8, 30)
+        : rng.int(30, 100);
+  const stepSeconds = long
+    ? 6 * 3600
+    : unit === 'day'
+      ? rng.pick([1800, 3600])
+      : unit === 'week'
+        ? 3 * 3600
+        : 6 * 3600;
   const events = randomEvents(rng, {
     startDay,
     days,
@@ -197,9 +217,17 @@ export function randomSet(rng: Rng, unit: Unit): { events: TestEvent[]; startDay
   return { events, startDay, days };
 }
 
-/** A random inclusive range that starts before, at or after the data, and may end before it ends. */
-export function randomRange(rng: Rng, startDay: string, days: number): { from: string; to: string } {
-  const from = dateOfDay(dayNumber(startDay) + rng.int(-1, Math.max(1, Math.floor(days / 2))));
-  const to = dateOfDay(dayNumber(from) + rng.int(0, days));
+/**
+ * A random inclusive range that starts before, at or after the data, and may end before it ends; with
+ * `long`, at least 65 days.
+ */
+export function randomRange(
+  rng: Rng,
+  startDay: string,
+  days: number,
+  long = false,
+): { from: string; to: string } {
+  const from = dateOfDay(dayNumber(startDay) + rng.int(-1, long ? 5 : Math.max(1, Math.floor(days / 2))));
+  const to = dateOfDay(dayNumber(from) + (long ? rng.int(65, days + 5) : rng.int(0, days)));
   return { from, to };
 }

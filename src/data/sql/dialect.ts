@@ -97,18 +97,24 @@ export interface Dialect {
    * `breakdown`, one row per user and cohort; `returns` has (`user_id`, `period`) rows of return
    * activity on the same period axis (repeats allowed). The result has rows (`cohort`, `breakdown`,
    * `k`, `users`): `k` = 0 is the cohort's size, `k` = 1 … `periods` the number of its users active in
-   * period cohort + k. Joins on DuckDB; per-user arrays of periods in one pass on ClickHouse.
+   * period cohort + k. Every period of both lies in 0 … `span` - 1. Per-user period sets (bits, or a
+   * join beyond 64 periods) on DuckDB; per-user arrays of periods in one pass on ClickHouse.
    */
-  retentionCounts(input: { starts: Sql; returns: Sql; periods: number }): Sql;
+  retentionCounts(input: { starts: Sql; returns: Sql; periods: number; span: number }): Sql;
   /**
    * The core of lifecycle. `activity` is a subquery of (`user_id`, `period`) rows (repeats allowed)
    * with periods -1 … `periods` - 1; `firsts` has (`user_id`, `period`): the period of each user's first
    * matching event ever. The result has rows (`period`, `status`, `users`) for periods 0 … `periods` - 1:
    * among users active in the period, `new` (first event in it), `returning` (active in the period
    * before), `resurrecting` (neither); and `dormant`, users active in the period before but not in this
-   * one (a positive count here). Window functions on DuckDB; per-user arrays on ClickHouse.
+   * one (a positive count here). Per-user period sets on DuckDB; per-user arrays on ClickHouse.
    */
   lifecycleCounts(input: { activity: Sql; firsts: Sql; periods: number }): Sql;
+  /**
+   * As an aggregate: how many distinct values `period` takes, an integer known to lie in
+   * 0 … `periods` - 1 (stickiness: the intervals a user was active on).
+   */
+  countDistinctPeriods(period: Sql, periods: number): Sql;
   /** `timestamp` plus a number of seconds (negative goes back; whole microseconds). */
   addSeconds(timestamp: Sql, seconds: number): Sql;
   /**

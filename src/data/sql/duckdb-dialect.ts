@@ -1,6 +1,11 @@
 import type { SqlValue } from '../warehouse/warehouse.ts';
 import { type Capability, capabilityError, type Dialect, type TimeUnit } from './dialect.ts';
 import { duckdbAddSeconds, duckdbPathCounts, duckdbSessionize } from './duckdb-event-sequences.ts';
+import {
+  duckdbCountDistinctPeriods,
+  duckdbLifecycleCounts,
+  duckdbRetentionCounts,
+} from './duckdb-period-sets.ts';
 import { Identifier, ident, join, raw, Sql, sql, Value } from './sql.ts';
 
 const CAPABILITIES = {
@@ -113,16 +118,16 @@ export const duckdbDialect: Dialect = {
     return sql`arg_min_null(${value}, ${key})`;
   },
 
-  retentionCounts({ starts, returns, periods }) {
-    // The starts are read twice (sizes, and the join); MATERIALIZED computes them once.
-    const n = raw(String(Math.trunc(periods)));
-    return sql`WITH retention_starts AS MATERIALIZED (${starts}), retention_returns AS (SELECT DISTINCT user_id, period FROM (${returns}) AS r) SELECT cohort, breakdown, 0 AS k, count(*) AS users FROM retention_starts GROUP BY cohort, breakdown UNION ALL SELECT s.cohort, s.breakdown, r.period - s.cohort AS k, count(*) AS users FROM retention_starts AS s JOIN retention_returns AS r ON r.user_id = s.user_id AND r.period > s.cohort AND r.period <= s.cohort + ${n} GROUP BY s.cohort, s.breakdown, r.period - s.cohort`;
+  retentionCounts(input) {
+    return duckdbRetentionCounts(input);
   },
 
-  lifecycleCounts({ activity, firsts, periods }) {
-    // One sort per user gives both neighbours of each active period.
-    const n = raw(String(Math.trunc(periods)));
-    return sql`WITH lifecycle_activity AS MATERIALIZED (SELECT user_id, period, lag(period) OVER w AS previous, lead(period) OVER w AS following FROM (SELECT DISTINCT user_id, period FROM (${activity}) AS d) AS a WINDOW w AS (PARTITION BY user_id ORDER BY period)) SELECT a.period, CASE WHEN f.period = a.period THEN 'new' WHEN a.previous = a.period - 1 THEN 'returning' ELSE 'resurrecting' END AS status, count(*) AS users FROM lifecycle_activity AS a JOIN (${firsts}) AS f ON f.user_id = a.user_id WHERE a.period >= 0 GROUP BY a.period, status UNION ALL SELECT period + 1 AS period, 'dormant' AS status, count(*) AS users FROM lifecycle_activity WHERE period + 1 < ${n} AND (following IS NULL OR following > period + 1) GROUP BY period + 1`;
+  lifecycleCounts(input) {
+    return duckdbLifecycleCounts(input);
+  },
+
+  countDistinctPeriods(period, periods) {
+    return duckdbCountDistinctPeriods(period, periods);
   },
 
   addSeconds(timestamp, seconds) {

@@ -75,5 +75,5 @@ export function retentionSql(
     until,
     select: (row) => [sql`${row.userId} AS user_id`, sql`${row.period} AS period`],
   });
-  return d.retentionCounts({ starts, returns, periods: spec.periods });
+  return d.retentionCounts({ starts, returns, periods: spec.periods, span: source.axis.labels.length });
 }

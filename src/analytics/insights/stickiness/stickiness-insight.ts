@@ -54,13 +54,13 @@ export async function runStickiness(
     ...(options.path ? { force: options.path } : {}),
   });
   const warnings: InsightWarning[] = [];
-  let rows = await ctx.query<CountRow>(stickinessSql(source, spec, range));
+  let rows = await ctx.query<CountRow>(stickinessSql(ctx, source, spec, range));
   if (spec.breakdown !== undefined) {
     const ranked = rank(rows);
     if (ranked.length > spec.breakdownLimit) {
       // A user with several merged values counts once in "other", so it is counted again, not summed.
       const kept = ranked.slice(0, spec.breakdownLimit);
-      rows = await ctx.query<CountRow>(stickinessSql(source, spec, range, kept));
+      rows = await ctx.query<CountRow>(stickinessSql(ctx, source, spec, range, kept));
       const merged = ranked.length - kept.length;
       warnings.push({
         code: 'SL_BREAKDOWN_OTHER',
@@ -73,6 +73,7 @@ export async function runStickiness(
 }
 
 function stickinessSql(
+  ctx: InsightContext,
   source: ActivitySource,
   spec: StickinessSpec,
   range: DateRange,
@@ -103,7 +104,7 @@ function stickinessSql(
         sql`${row.userId} AS user_id`,
         g ? sql`${g.value} AS breakdown` : sql`NULL AS breakdown`,
         g ? sql`${g.other} AS other` : sql`0 AS other`,
-        sql`count(DISTINCT ${row.period}) AS days`,
+        sql`${ctx.dialect.countDistinctPeriods(row.period, source.axis.labels.length)} AS days`,
       ];
     },
     groupBy: (row) => {
