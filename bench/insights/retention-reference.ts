@@ -8,7 +8,10 @@ import { duckdbLiteral } from '../../src/data/sql/duckdb-dialect.ts';
  * - cohorts come from the `user_daily` rollup (UTC days, one row per user, day and event), and for
  *   `$any` straight from `users.first_seen`;
  * - when the return event is `$any` (or the start event itself), every cohort user is active on their
- *   cohort day, so day 0 of the same join is the cohort size and one join gives the whole matrix;
+ *   cohort day, so day 0 of the same count is the cohort size;
+ * - each user's active days are the bits of one UBIGINT when the range has at most 64 days (one hash
+ *   aggregate per user; on the 18M-event demo it beat `SELECT DISTINCT user_id, day` and a join, the
+ *   textbook form kept for longer ranges, by 10-25%);
  * - day numbers are date subtraction.
  *
  * Rows: (`cohort` DATE, `k` day after the cohort, 0 for the size, `users`), zero counts left out.
@@ -38,19 +41,30 @@ export function retentionReferenceSql(q: RetentionReferenceQuery): string {
          WHERE project_id = ${project} AND event = ${duckdbLiteral(q.startEvent)} AND day <= ${to}
          GROUP BY user_id HAVING min(day) >= ${from}`;
   const returnFilter = q.returnEvent === '$any' ? '' : `AND event = ${duckdbLiteral(q.returnEvent)}`;
-  const activeDays = (since: string) =>
-    `SELECT DISTINCT user_id, day FROM user_daily
-     WHERE project_id = ${project} AND day >= ${since} AND day <= ${to} ${returnFilter}`;
-  if (q.returnEvent === '$any' || q.returnEvent === q.startEvent)
-    return `SELECT c.cohort, a.day - c.cohort AS k, count(*) AS users
-      FROM (${cohorts}) AS c JOIN (${activeDays(from)}) AS a
-        ON a.user_id = c.user_id AND a.day - c.cohort BETWEEN 0 AND ${n}
+  // With $any (or the start event itself) as the return event, day 0 of the same count is the size.
+  const sizesFromReturns = q.returnEvent === '$any' || q.returnEvent === q.startEvent;
+  const first = sizesFromReturns ? 0 : 1;
+  const days = Math.round((Date.parse(q.to) - Date.parse(q.from)) / 86_400_000) + 1;
+  let counts: string;
+  if (days <= 64) {
+    // Each user's active days as the bits of one UBIGINT: one hash aggregate per user.
+    const masks = `SELECT user_id, bit_or(CAST(1 AS UBIGINT) << CAST(day - ${from} AS UBIGINT)) AS mask
+      FROM user_daily WHERE project_id = ${project} AND day >= ${from} AND day <= ${to} ${returnFilter}
+      GROUP BY user_id`;
+    counts = `SELECT c.cohort, k.k, count(*) AS users
+      FROM c JOIN (${masks}) AS m ON m.user_id = c.user_id CROSS JOIN range(${first}, ${n + 1}) AS k(k)
+      WHERE c.cohort - ${from} + k.k < ${days}
+        AND ((m.mask >> CAST(c.cohort - ${from} + k.k AS UBIGINT)) & CAST(1 AS UBIGINT)) = 1
+      GROUP BY c.cohort, k.k`;
+  } else {
+    const active = `SELECT DISTINCT user_id, day FROM user_daily
+      WHERE project_id = ${project} AND day >= ${from} AND day <= ${to} ${returnFilter}`;
+    counts = `SELECT c.cohort, a.day - c.cohort AS k, count(*) AS users
+      FROM c JOIN (${active}) AS a ON a.user_id = c.user_id AND a.day - c.cohort BETWEEN ${first} AND ${n}
       GROUP BY c.cohort, a.day - c.cohort`;
-  return `WITH c AS MATERIALIZED (${cohorts})
-    SELECT cohort, 0 AS k, count(*) AS users FROM c GROUP BY cohort
-    UNION ALL
-    SELECT c.cohort, a.day - c.cohort AS k, count(*) AS users
-    FROM c JOIN (${activeDays(`${from} + 1`)}) AS a
-      ON a.user_id = c.user_id AND a.day - c.cohort BETWEEN 1 AND ${n}
-    GROUP BY c.cohort, a.day - c.cohort`;
+  }
+  const sizes = sizesFromReturns
+    ? ''
+    : 'SELECT cohort, 0 AS k, count(*) AS users FROM c GROUP BY cohort UNION ALL ';
+  return `WITH c AS MATERIALIZED (${cohorts}) ${sizes}${counts}`;
 }
