@@ -302,7 +302,7 @@ describe('retention', () => {
     expect(r.warnings.map((w) => w.code)).toEqual(['SL_EMPTY_DENOMINATOR']);
   });
 
-  it('rejects a trend period beyond the periods and an unknown breakdown with coded errors', async () => {
+  it('rejects a trend period beyond the periods, an unknown breakdown and a huge matrix with coded errors', async () => {
     await expect(retention('one', { periods: 2, trendPeriod: 3 })).rejects.toMatchObject({
       code: 'SL_INSIGHT_INVALID',
     });
@@ -310,6 +310,11 @@ describe('retention', () => {
       code: 'SL_UNKNOWN_DIMENSION',
     });
     await expect(retention('one', { period: 'hour' })).rejects.toMatchObject({ code: 'SL_INSIGHT_INVALID' });
+    await expect(
+      retention('one', { from: '2024-01-01', to: '2026-09-01', periods: 400 }),
+    ).rejects.toMatchObject({
+      code: 'SL_INSIGHT_TOO_LARGE',
+    });
   });
 });
 

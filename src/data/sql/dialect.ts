@@ -1,6 +1,6 @@
 import { SightlineError } from '../../errors/index.ts';
 import type { EngineName, SqlValue } from '../warehouse/warehouse.ts';
-import type { PathCountsInput } from './event-sequences.ts';
+import type { PathCountsInput, SessionRowsInput } from './event-sequences.ts';
 import type { Sql } from './sql.ts';
 
 /** What an engine can do; a query that needs a missing capability fails at first use, naming both. */
@@ -117,14 +117,8 @@ export interface Dialect {
   countDistinctPeriods(period: Sql, periods: number): Sql;
   /** `timestamp` plus a number of seconds (negative goes back; whole microseconds). */
   addSeconds(timestamp: Sql, seconds: number): Sql;
-  /**
-   * Sessions by inactivity. `events` is a subquery with at least `user_id`, `ts` and `ord` (a tie-breaker,
-   * unique per user); each user's events in (`ts`, `ord`) order start a new session when more than
-   * `gapSeconds` passed since the previous one (a gap exactly equal continues it). The result has every
-   * input column plus `session_start` (1 on a session's first event, else 0) and `session_index` (1, 2, …
-   * per user in time order). Window functions on DuckDB; a sorted array per user on ClickHouse.
-   */
-  sessionize(events: Sql, gapSeconds: number): Sql;
+  /** The core of sessions: see `SessionRowsInput` for the definition and the rows it returns. */
+  sessionRows(input: SessionRowsInput): Sql;
   /** The core of paths: see `PathCountsInput` for the definition and the rows it returns. */
   pathCounts(input: PathCountsInput): Sql;
 }

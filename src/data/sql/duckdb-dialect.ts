@@ -1,6 +1,6 @@
 import type { SqlValue } from '../warehouse/warehouse.ts';
 import { type Capability, capabilityError, type Dialect, type TimeUnit } from './dialect.ts';
-import { duckdbAddSeconds, duckdbPathCounts, duckdbSessionize } from './duckdb-event-sequences.ts';
+import { duckdbAddSeconds, duckdbPathCounts, duckdbSessionRows } from './duckdb-event-sequences.ts';
 import {
   duckdbCountDistinctPeriods,
   duckdbLifecycleCounts,
@@ -134,8 +134,8 @@ export const duckdbDialect: Dialect = {
     return duckdbAddSeconds(timestamp, seconds);
   },
 
-  sessionize(events, gapSeconds) {
-    return duckdbSessionize(events, gapSeconds);
+  sessionRows(input) {
+    return duckdbSessionRows(input);
   },
 
   pathCounts(input) {

@@ -1,6 +1,27 @@
 import type { Sql } from './sql.ts';
 
 /**
+ * The input of `Dialect.sessionRows`, the core of the sessions insight.
+ *
+ * `events` is a subquery with the columns `user_id`, `ts`, `ord` (a tie-breaker, unique per user) and the
+ * `carry` columns, holding the events that count (already filtered) from `gapSeconds` before `start` to
+ * `gapSeconds` after `end`. Each user's events, in (`ts`, `ord`) order, start a new session when more than
+ * `gapSeconds` passed since the previous one (an equal gap continues it).
+ *
+ * The result has one row per session whose first event is in [`start`, `end`): `user_id`, `first_ts`,
+ * `last_ts` and `events` (the last event and the number of events before `end`), `cut` (1 when the
+ * session goes on at or after `end`, else 0) and the `carry` columns of its first event. The events before
+ * `start` only decide whether the first events in the range continue an earlier session.
+ */
+export interface SessionRowsInput {
+  events: Sql;
+  gapSeconds: number;
+  start: Sql;
+  end: Sql;
+  carry: readonly string[];
+}
+
+/**
  * Where a path is anchored: `after` follows the user's first `event` forwards (step 1 is the anchor,
  * step 2 the next event, …); `before` walks back from it (step 1 is the anchor, step 2 the event before
  * it, …).

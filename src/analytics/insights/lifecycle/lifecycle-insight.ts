@@ -52,7 +52,7 @@ export async function runLifecycle(
     select: (row) => [sql`${row.userId} AS user_id`, sql`${row.period} AS period`],
   });
   let firsts: Sql;
-  if (source.path === 'rollup' && spec.event === ANY_EVENT)
+  if (source.userLevel && spec.event === ANY_EVENT)
     firsts = source.firstSeen({
       until,
       select: (row) => [sql`${row.userId} AS user_id`, sql`${row.period} AS period`],

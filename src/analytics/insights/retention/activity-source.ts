@@ -12,8 +12,9 @@ import type { PeriodAxis } from './local-periods.ts';
  * Where per-user activity is read from: `events`, or the `user_daily` rollup (one row per user, UTC day
  * and event name) when it gives the same answer — the time zone is UTC, and the filter and breakdown only
  * read user columns or cohorts — so retention, stickiness and lifecycle read thousands of
- * rollup rows instead of millions of events. With the rollup, a user's first event ever (for `$any`) is
- * `users.first_seen`. Both are maintained by ingestion from the same events, so the answers agree.
+ * rollup rows instead of millions of events. With user-level filters (in any time zone), a user's first
+ * event ever (for `$any`) is `users.first_seen`. Ingestion maintains both from the same events, so the
+ * answers agree.
  */
 export type ActivityPath = 'rollup' | 'events';
 
@@ -50,6 +51,8 @@ export class ActivitySource {
     readonly axis: PeriodAxis,
     private readonly where: FilterNode | undefined,
     readonly path: ActivityPath,
+    /** The filter and the breakdown read only user columns and cohorts (so `firstSeen` is exact). */
+    readonly userLevel: boolean,
   ) {}
 
   /** The rollup when it is exact for this query, else `events`; `force` picks one (tests compare both). */
@@ -59,14 +62,14 @@ export class ActivitySource {
     axis: PeriodAxis,
     options: { where: FilterNode | undefined; breakdown?: string | undefined; force?: ActivityPath },
   ): ActivitySource {
-    const exact =
-      range.timeZone === 'UTC' &&
+    const userLevel =
       (options.where === undefined || userLevelFilter(ctx.layer, options.where)) &&
       (options.breakdown === undefined || ctx.layer.dimension(options.breakdown).kind === 'user');
+    const exact = range.timeZone === 'UTC' && userLevel;
     const path = options.force ?? (exact ? 'rollup' : 'events');
     if (path === 'rollup' && !exact)
       throw new Error('the rollup cannot answer a query with a time zone or event-level filters');
-    return new ActivitySource(ctx, range, axis, options.where, path);
+    return new ActivitySource(ctx, range, axis, options.where, path, userLevel);
   }
 
   /**
@@ -120,14 +123,16 @@ export class ActivitySource {
   }
 
   /**
-   * With the rollup, each user's first event ever (any name) is `users.first_seen`: `SELECT … FROM users u
-   * WHERE …` of users who pass the filter, whose first event falls in [since, until) (since: all history
-   * when absent). The filter only reads
-   * user columns and cohorts here, so it holds for all of a user's events or for none.
+   * Each user's first event ever (any name) is `users.first_seen`, in any time zone: `SELECT … FROM
+   * users u WHERE …` of the users who pass the filter and whose first event falls in the local dates
+   * [since, until) (all history when `since` is absent). Only when `userLevel`: the filter then holds for
+   * all of a user's events or for none, and a breakdown is a user column.
    */
   firstSeen(options: { since?: string | undefined; until: string; select(row: ActivityRow): Sql[] }): Sql {
-    if (this.path !== 'rollup') throw new Error('users.first_seen is only exact on the rollup path');
+    if (!this.userLevel) throw new Error('users.first_seen is only exact for user-level filters');
     const d = this.ctx.dialect;
+    const instant = (date: string): Sql =>
+      d.utcFromLocal(d.timestamp(`${date} 00:00:00`), this.range.timeZone);
     // Both aliases name `users`: user columns and the user id read the same row, and no join is needed.
     const scope = this.scope('u', 'u');
     const time = scope.column('first_seen');
@@ -141,8 +146,8 @@ export class ActivitySource {
     const select = join(options.select(row));
     const where = and([
       sql`${scope.column('project_id')} = ${this.ctx.project}`,
-      options.since === undefined ? sql`` : sql`${time} >= ${d.timestamp(`${options.since} 00:00:00`)}`,
-      sql`${time} < ${d.timestamp(`${options.until} 00:00:00`)}`,
+      options.since === undefined ? sql`` : sql`${time} >= ${instant(options.since)}`,
+      sql`${time} < ${instant(options.until)}`,
       this.where ? compileFilter(scope, this.where) : sql``,
     ]);
     return sql`SELECT ${select} FROM users ${ident('u')} WHERE ${where}`;

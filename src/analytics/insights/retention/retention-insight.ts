@@ -1,3 +1,4 @@
+import { SightlineError } from '../../../errors/index.ts';
 import { resolveRange } from '../date-range.ts';
 import { parseWhere } from '../event-scan.ts';
 import type { InsightContext } from '../insight-context.ts';
@@ -5,7 +6,12 @@ import { defineInsight, type TextTable } from '../insight-type.ts';
 import { type ActivityPath, ActivitySource } from './activity-source.ts';
 import { periodAxis } from './local-periods.ts';
 import { type BreakdownTag, buildRetention, type RetentionResult } from './retention-result.ts';
-import { type RetentionSpec, retentionFlags, retentionSpecSchema } from './retention-spec.ts';
+import {
+  MAX_MATRIX_CELLS,
+  type RetentionSpec,
+  retentionFlags,
+  retentionSpecSchema,
+} from './retention-spec.ts';
 import { type RetentionCountRow, retentionSql } from './retention-sql.ts';
 
 /**
@@ -22,6 +28,13 @@ export async function runRetention(
   if (spec.breakdown !== undefined) ctx.layer.dimension(spec.breakdown);
   const range = await resolveRange(ctx, spec);
   const axis = periodAxis(spec.period, range.from, range.to);
+  const cells = axis.labels.length * (spec.periods + 1);
+  if (cells > MAX_MATRIX_CELLS)
+    throw new SightlineError(
+      'SL_INSIGHT_TOO_LARGE',
+      `${axis.labels.length} cohorts x ${spec.periods + 1} periods is ${cells} cells; at most ${MAX_MATRIX_CELLS} are allowed`,
+      { hint: 'narrow the date range, use a longer period or fewer --periods' },
+    );
   const source = ActivitySource.choose(ctx, range, axis, {
     where,
     breakdown: spec.breakdown,

@@ -6,6 +6,8 @@ import { PERIOD_UNITS } from './local-periods.ts';
 export const DEFAULT_PERIODS = 7;
 export const MAX_RETURN_PERIODS = 400;
 export const DEFAULT_BREAKDOWN_LIMIT = 10;
+/** Cohorts x (periods + 1): the largest matrix one query may return (a year of days by 180 days fits). */
+export const MAX_MATRIX_CELLS = 100_000;
 
 /** A boolean flag (`--recurring` gives true) or JSON boolean; the text "true"/"false" from a spec too. */
 export const flagBoolean = z.preprocess(
@@ -23,7 +25,7 @@ export const retentionSpecSchema = z
     ...rangeFields,
     breakdown: z.string().min(1).optional(),
     breakdownLimit: integer(1, 1000).default(DEFAULT_BREAKDOWN_LIMIT),
-    trendPeriod: integer(0, MAX_RETURN_PERIODS).optional(),
+    trendPeriod: integer(1, MAX_RETURN_PERIODS).optional(),
   })
   .refine((spec) => spec.trendPeriod === undefined || spec.trendPeriod <= spec.periods, {
     path: ['trendPeriod'],

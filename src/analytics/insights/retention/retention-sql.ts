@@ -46,7 +46,7 @@ export function retentionSql(
       select: (row) => [sql`${row.userId} AS user_id`, sql`${row.period} AS cohort`, breakdown(row)],
       groupBy: (row) => [row.userId, row.period],
     });
-  } else if (source.path === 'rollup' && spec.startEvent === ANY_EVENT) {
+  } else if (source.userLevel && spec.startEvent === ANY_EVENT) {
     starts = source.firstSeen({
       since: range.from,
       until,

@@ -46,10 +46,10 @@ export type SessionsRow = {
  *
  * 1. the events that pass the filter, from one gap before the range to one gap after it, so that the first
  *    event in the range knows whether it continues a session and the last one whether its session goes on;
- * 2. sessions by the dialect's `sessionize` (more than the gap between consecutive events starts one);
- * 3. one row per session whose first event is in the range, counting only its events before the range
- *    end (`cut` marks a session that continues past it), with the breakdown value of its first event;
- * 4. GROUPING SETS: per bucket (and breakdown value), overall, per duration bin, per events count.
+ * 2. the dialect's `sessionRows`: one row per session whose first event is in the range (more than the
+ *    gap between consecutive events starts one), counting only its events before the range end (`cut`
+ *    marks a session that continues past it), with the breakdown value of its first event;
+ * 3. GROUPING SETS: per bucket (and breakdown value), overall, per duration bin, per events count.
  */
 export function sessionsSql(ctx: InsightContext, q: SessionsQuery): Sql {
   const d = ctx.dialect;
@@ -74,8 +74,13 @@ export function sessionsSql(ctx: InsightContext, q: SessionsQuery): Sql {
       filters: [q.filter],
     },
   );
-  const { start, end } = q.range;
-  const perSession = sql`SELECT user_id, min(ts) AS first_ts, max(CASE WHEN ts < ${end} THEN ts END) AS last_ts, sum(CASE WHEN ts < ${end} THEN 1 ELSE 0 END) AS events, max(CASE WHEN ts >= ${end} THEN 1 ELSE 0 END) AS cut, max(CASE WHEN session_start = 1 THEN breakdown END) AS breakdown FROM (${d.sessionize(scan, q.gapSeconds)}) AS session_events GROUP BY user_id, session_index HAVING min(ts) >= ${start} AND min(ts) < ${end}`;
+  const perSession = d.sessionRows({
+    events: scan,
+    gapSeconds: q.gapSeconds,
+    start: q.range.start,
+    end: q.range.end,
+    carry: ['breakdown'],
+  });
   const bucket = sql`CAST(${d.truncate(q.interval, d.localTime(raw('first_ts'), q.range.timeZone))} AS DATE)`;
   const duration = sql`${d.epochSeconds(raw('last_ts'))} - ${d.epochSeconds(raw('first_ts'))}`;
   const measured = sql`SELECT user_id, ${bucket} AS t, ${breakdownValue(q)} AS b, ${otherFlag(q)} AS is_other, ${duration} AS duration, events, cut FROM (${perSession}) AS sessions`;
