@@ -30,12 +30,13 @@ export function savedCohort(layer: SemanticLayer, name: string, input: unknown):
   const where = definition.where ? parseFilter(definition.where) : undefined;
   const behaviorWhere = definition.behavior?.where ? parseFilter(definition.behavior.where) : undefined;
   const cohort: Cohort = { name, definition, where, behaviorWhere, source: 'saved' };
+  // The layer resolves every name; the cohort's own name is left to the cycle check below.
   for (const node of [where, behaviorWhere]) {
     if (!node) continue;
-    for (const ref of filterReferences(node).cohorts) if (ref !== name) layer.cohort(ref);
-    const { refs, named: filters } = filterReferences(node);
+    const { refs, named: filters, cohorts } = filterReferences(node);
     for (const ref of refs) layer.dimension(ref);
     for (const filter of filters) layer.filter(filter);
+    for (const other of cohorts) if (other !== name) layer.cohort(other);
   }
   const cycle = cycleThrough(layer, cohort);
   if (cycle)
