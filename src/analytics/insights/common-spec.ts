@@ -17,19 +17,36 @@ export const dateSchema = z
     'not a calendar date',
   );
 
-const TIME_ZONES = new Set(['UTC', ...Intl.supportedValuesOf('timeZone')]);
+const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone')];
+
+/**
+ * An IANA zone the runtime knows. `Intl.supportedValuesOf` lists only canonical names (Asia/Calcutta,
+ * not Asia/Kolkata), so a name is accepted when Intl can format a date in it, which takes every alias.
+ */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const timeZoneSchema = z
   .string()
   .default('UTC')
   .superRefine((tz, ctx) => {
-    if (TIME_ZONES.has(tz)) return;
-    const suggestion = closest(tz, [...TIME_ZONES]);
+    if (isTimeZone(tz)) return;
+    const suggestion = closest(tz, TIME_ZONES);
     ctx.addIssue({
       code: 'custom',
       message: `unknown time zone "${tz}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; use an IANA name such as Europe/Berlin`,
     });
-  });
+  })
+  // The runtime's own spelling (utc -> UTC), so every layer compares zones by one name.
+  .transform((tz) =>
+    isTimeZone(tz) ? new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone : tz,
+  );
 
 /** A comma-separated flag value or a JSON array, as a list of trimmed non-empty strings. */
 export function listOf<T extends z.ZodType>(item: T) {
