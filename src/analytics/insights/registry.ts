@@ -1,6 +1,7 @@
 import { closest, SightlineError } from '../../errors/index.ts';
 import { cohortsInsight } from './cohorts/cohorts-insight.ts';
 import { parseSpec } from './common-spec.ts';
+import { funnelInsight } from './funnels/funnel-insight.ts';
 import type { InsightContext } from './insight-context.ts';
 import type { AnyInsightType, InsightResultBase } from './insight-type.ts';
 import { lifecycleInsight } from './lifecycle/lifecycle-insight.ts';
@@ -14,6 +15,7 @@ import { trendsInsight } from './trends/trends-insight.ts';
 export const INSIGHT_TYPES: readonly AnyInsightType[] = [
   trendsInsight,
   retentionInsight,
+  funnelInsight,
   stickinessInsight,
   lifecycleInsight,
   pathsInsight,

@@ -1,6 +1,7 @@
 import { SightlineError } from '../../errors/index.ts';
 import type { EngineName, SqlValue } from '../warehouse/warehouse.ts';
 import type { PathCountsInput, SessionRowsInput } from './event-sequences.ts';
+import type { FunnelAttemptsInput } from './funnel-attempts.ts';
 import type { Sql } from './sql.ts';
 
 /** What an engine can do; a query that needs a missing capability fails at first use, naming both. */
@@ -121,6 +122,17 @@ export interface Dialect {
   sessionRows(input: SessionRowsInput): Sql;
   /** The core of paths: see `PathCountsInput` for the definition and the rows it returns. */
   pathCounts(input: PathCountsInput): Sql;
+  /**
+   * The core of funnels: per user and group, the furthest step of the user's attempts and the step times
+   * of the one reported; see `FunnelAttemptsInput` for the definition and the rows it returns. Sorted
+   * events, pointers and joins on DuckDB; per-user arrays in one pass (`windowFunnel`-like) on ClickHouse.
+   */
+  funnelAttempts(input: FunnelAttemptsInput): Sql;
+  /**
+   * As an aggregate: the `limit` smallest non-NULL values of a text expression, ascending, as a list
+   * (for example the first user ids of a group, to list them).
+   */
+  smallestValues(expression: Sql, limit: number): Sql;
 }
 
 export function capabilityError(dialect: string, capability: Capability, use: string): SightlineError {

@@ -1,6 +1,7 @@
 import type { SqlValue } from '../warehouse/warehouse.ts';
 import { type Capability, capabilityError, type Dialect, type TimeUnit } from './dialect.ts';
 import { duckdbAddSeconds, duckdbPathCounts, duckdbSessionRows } from './duckdb-event-sequences.ts';
+import { duckdbFunnelAttempts } from './duckdb-funnel/funnel-attempts.ts';
 import {
   duckdbCountDistinctPeriods,
   duckdbLifecycleCounts,
@@ -140,6 +141,15 @@ export const duckdbDialect: Dialect = {
 
   pathCounts(input) {
     return duckdbPathCounts(input);
+  },
+
+  funnelAttempts(input) {
+    return duckdbFunnelAttempts(input);
+  },
+
+  smallestValues(expression, limit) {
+    // min(x, n) keeps the n smallest in a heap rather than sorting the whole group.
+    return sql`min(${expression}, ${raw(String(Math.trunc(limit)))})`;
   },
 };
 
