@@ -327,8 +327,10 @@ describe('retention SQL', () => {
   it('first occurrence by day on the rollup', () =>
     golden('retention-first-day', { startEvent: 'sign_up', returnEvent: '$any', periods: 14 }));
 
-  it('recurring by week in a time zone, on events', () =>
+  it('recurring by week in a time zone across the end of summer time, on events', () =>
     golden('retention-recurring-week', {
+      from: '2026-10-01',
+      to: '2026-11-15',
       startEvent: 'app_open',
       returnEvent: 'message',
       period: 'week',

@@ -7,6 +7,10 @@ import type { DateRange } from '../date-range.ts';
 import { ANY_EVENT } from '../event-scan.ts';
 import type { InsightContext } from '../insight-context.ts';
 import type { PeriodAxis } from './local-periods.ts';
+import { type OffsetSpan, offsetSpans } from './zone-offsets.ts';
+
+/** Beyond this many offsets in a window (no real zone has them), convert row by row. */
+const MAX_OFFSET_SPANS = 16;
 
 /**
  * Where per-user activity is read from: `events`, or the `user_daily` rollup (one row per user, UTC day
@@ -77,14 +81,44 @@ export class ActivitySource {
    * or a UTC timestamp. Days are a subtraction of dates, portable SQL and cheaper than truncating both
    * sides (about 15% of the rollup's retention query).
    */
-  periodOf(time: Sql, type: 'date' | 'timestamp' = this.path === 'rollup' ? 'date' : 'timestamp'): Sql {
+  periodOf(
+    time: Sql,
+    type: 'date' | 'timestamp' = this.path === 'rollup' ? 'date' : 'timestamp',
+    window?: { since: string; until: string },
+  ): Sql {
     const d = this.ctx.dialect;
-    const local = this.path === 'rollup' ? time : d.localTime(time, this.range.timeZone);
+    const local = this.path === 'rollup' ? time : this.wallClock(time, window);
     if (this.axis.unit === 'day') {
       const date = type === 'date' ? local : sql`CAST(${local} AS DATE)`;
       return sql`(${date} - CAST(${this.axis.origin} AS DATE))`;
     }
     return d.unitsBetween(this.axis.unit, d.timestamp(`${this.axis.origin} 00:00:00`), local);
+  }
+
+  /**
+   * The wall-clock time of a UTC `ts`. Inside a window of local dates, `ts` plus the zone's offset, with a
+   * CASE on the DST transitions in the window (see zone-offsets.ts); elsewhere the dialect's conversion.
+   */
+  private wallClock(time: Sql, window: { since: string; until: string } | undefined): Sql {
+    const d = this.ctx.dialect;
+    const { timeZone } = this.range;
+    if (timeZone === 'UTC' || window === undefined) return d.localTime(time, timeZone);
+    // Local dates lie within 14 hours of the UTC dates of the same name; the margin covers that.
+    const margin = 36 * 3_600_000;
+    const spans = offsetSpans(
+      timeZone,
+      Date.parse(`${window.since}T00:00:00Z`) - margin,
+      Date.parse(`${window.until}T00:00:00Z`) + margin,
+    );
+    if (spans.length > MAX_OFFSET_SPANS) return d.localTime(time, timeZone);
+    const shifted = (span: OffsetSpan): Sql => d.addSeconds(time, span.offsetSeconds);
+    const last = spans[spans.length - 1] as OffsetSpan;
+    if (spans.length === 1) return shifted(last);
+    const branches = spans.slice(1).map((span, i) => {
+      const instant = new Date(span.from).toISOString().slice(0, 19).replace('T', ' ');
+      return sql`WHEN ${time} < ${d.timestamp(instant)} THEN ${shifted(spans[i] as OffsetSpan)}`;
+    });
+    return sql`CASE ${join(branches, ' ')} ELSE ${shifted(last)} END`;
   }
 
   /** The first instant of a local date, comparable with this source's times. */
@@ -99,10 +133,11 @@ export class ActivitySource {
     const scope = this.scope('e', 'u');
     const rollup = this.path === 'rollup';
     const time = scope.column(rollup ? 'day' : 'ts');
+    const window = options.since === undefined ? undefined : { since: options.since, until: options.until };
     const row: ActivityRow = {
       userId: scope.column('user_id'),
       time,
-      period: this.periodOf(time),
+      period: this.periodOf(time, undefined, window),
       order: rollup ? [time] : [time, scope.column('event_id')],
       breakdown: (ref) => dimensionSql(scope, ref),
     };
