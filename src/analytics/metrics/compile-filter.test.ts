@@ -77,9 +77,9 @@ function evaluate(node: FilterNode, e: TestEvent, index: number): boolean {
     case 'cohort':
       return cohortOf(node.name).has(e.user_id) !== node.negated;
     case 'null':
-      return (valueOf(node.ref, e, 'text') === null) !== node.negated;
+      return (fieldValue(node.ref, e, 'text') === null) !== node.negated;
     case 'compare': {
-      const v = valueOf(node.ref, e, typeof node.value === 'number' ? 'number' : 'text');
+      const v = fieldValue(node.ref, e, typeof node.value === 'number' ? 'number' : 'text');
       const lit = literal(node.value);
       if (node.op === '!=') return v === null || v !== lit;
       if (v === null) return false;
@@ -98,12 +98,12 @@ function evaluate(node: FilterNode, e: TestEvent, index: number): boolean {
       return false;
     }
     case 'in': {
-      const v = valueOf(node.ref, e, typeof node.values[0] === 'number' ? 'number' : 'text');
+      const v = fieldValue(node.ref, e, typeof node.values[0] === 'number' ? 'number' : 'text');
       const found = v !== null && node.values.map(literal).includes(v);
       return node.negated ? !found : found;
     }
     case 'contains': {
-      const v = valueOf(node.ref, e, 'text');
+      const v = fieldValue(node.ref, e, 'text');
       if (v === null) return node.negated;
       return (v as string).includes(node.value) !== node.negated;
     }
@@ -114,7 +114,7 @@ function literal(v: Literal): string | number {
   return typeof v === 'boolean' ? String(v) : v;
 }
 
-function valueOf(ref: string, e: TestEvent, as: 'text' | 'number'): string | number | null {
+function fieldValue(ref: string, e: TestEvent, as: 'text' | 'number'): string | number | null {
   let raw: unknown;
   if (ref === 'acquisition' || ref === 'user.source') raw = firstSource(e.user_id);
   else if (ref === 'plan') raw = e.properties?.plan;
