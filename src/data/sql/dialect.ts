@@ -133,6 +133,8 @@ export interface Dialect {
    * (for example the first user ids of a group, to list them).
    */
   smallestValues(expression: Sql, limit: number): Sql;
+  /** True when a text expression equals one of `values` (`x IN (…)`, in the engine's fastest form). */
+  oneOf(expression: Sql, values: readonly string[]): Sql;
 }
 
 export function capabilityError(dialect: string, capability: Capability, use: string): SightlineError {

@@ -24,7 +24,7 @@ export type AnyOrderComponents = readonly (readonly { step: number; multiplicity
  * matches step 1 inside the query range: where an attempt may start), `s1` … `s<steps>` (true where the
  * event matches that step), `x1` … `x<exclusions>` (true where it matches that exclusion) and the
  * `groups` columns. For `strict` it holds every event of the users (any event in between breaks a
- * strict chain); otherwise events that match nothing may be left out.
+ * strict chain); otherwise only events that match a step or an exclusion.
  *
  * A user's events are taken in the order (ts, index of the first step the event matches (events that
  * match no step last), event_id). An attempt starts at an `entry` event; its group is the values of the

@@ -1,4 +1,4 @@
-import { ident, join, type Sql, sql } from '../../../data/sql/sql.ts';
+import { ident, join, or, type Sql, sql } from '../../../data/sql/sql.ts';
 import { compileFilter, dimensionSql } from '../../metrics/compile-filter.ts';
 import type { FilterNode } from '../../metrics/filter-expression.ts';
 import type { QueryScope } from '../../metrics/query-scope.ts';
@@ -83,13 +83,19 @@ export function funnelEventsSql(ctx: InsightContext, scope: QueryScope, q: Funne
     const local = d.localTime(scope.column('ts'), q.range.timeZone);
     columns.push(sql`CAST(${d.truncate(q.interval, local)} AS DATE) AS ${ident(BUCKET_COLUMN)}`);
   }
-  const names = [...q.steps, ...q.exclusions].map((m) => m.event);
-  const everyName = q.allEvents || names.includes(ANY_EVENT);
+  const all = [...q.steps, ...q.exclusions];
+  const names = [...new Set(all.map((m) => m.event))];
+  const conditions: Sql[] = [];
+  if (!q.allEvents) {
+    if (!names.includes(ANY_EVENT)) conditions.push(d.oneOf(scope.column('event'), names));
+    // Filtered steps: keep only the events that match something.
+    if (all.some((m) => m.where !== undefined)) conditions.push(or([...steps, ...exclusions]));
+  }
   return eventScan(
     ctx,
     scope,
     { ...q.range, end: d.addSeconds(q.range.end, q.windowSeconds) },
-    { columns, events: everyName ? undefined : names, filters: [q.where] },
+    { columns, filters: [q.where], conditions },
   );
 }
 
@@ -101,7 +107,6 @@ export function entryValuesSql(ctx: InsightContext, scope: QueryScope, q: Funnel
   const condition = matchCondition(scope, first);
   const scan = eventScan(ctx, scope, q.range, {
     columns: [sql`${value} AS breakdown`, sql`${scope.column('user_id')} AS user_id`],
-    events: first.event === ANY_EVENT ? undefined : [first.event],
     filters: [q.where],
     conditions: [condition],
   });

@@ -1,6 +1,6 @@
 import type { AnyOrderComponents, FunnelAttemptsInput } from '../funnel-attempts.ts';
 import { ident, join, raw, type Sql, sql } from '../sql.ts';
-import { groupColumns, range, sequenceCtes, stepColumn, windowMicros } from './sequence.ts';
+import { groupColumns, orderKey, range, sequenceCtes, stepColumn, windowMicros } from './sequence.ts';
 
 /** The non-empty subsets of a component's definitions, as lists of indexes. */
 function subsets(size: number): number[][] {
@@ -67,11 +67,11 @@ export function duckdbAnyOrderAttempts(input: FunnelAttemptsInput): Sql {
       sql`min(CASE WHEN target >= ${raw(String(k))} AND filled >= ${raw(String(k))} THEN us END) AS ${ident(`t${k}`)}`,
   );
   const ctes: Sql[] = [
-    sequenceCtes(input, { windowColumns: [], keepUnmatched: false, ties: 'ignore' }),
+    sequenceCtes(input, { windowColumns: [], ties: 'ignore' }),
     // 1. The level of every attempt (the matching size of its range), and per user and group the
     //    furthest level and the earliest entry reaching it.
     sql`lv AS (SELECT *, ${matchingSize(components, forward)} AS level FROM seq)`,
-    sql`best AS (SELECT user_id${gList}, max(level) AS target, arg_min(us, row(-level, us)) AS first_us FROM lv WHERE entry GROUP BY user_id${gList})`,
+    sql`best AS (SELECT user_id${gList}, max(level) AS target, arg_min(us, ${orderKey([{ value: sql`${raw(String(n))} - level`, bound: n }], sql`us`)}) AS first_us FROM lv WHERE entry GROUP BY user_id${gList})`,
     // 2. The events of that attempt's range; c: the first time its events fill `target` steps.
     sql`ev AS (SELECT ${join([sql`b.user_id`, ...groupColumns(input, 'b')])}, b.target, s.us, s.key, s.entry${join(
       input.groups.map((name) => sql`, s.${ident(name)} AS ${own(name)}`),

@@ -50,7 +50,7 @@ export function duckdbExcludedAttempts(input: FunnelAttemptsInput): Sql {
       ),
   ];
   const ctes: Sql[] = [
-    sequenceCtes(input, { windowColumns, keepUnmatched: false, ties: 'exact' }),
+    sequenceCtes(input, { windowColumns, ties: 'exact' }),
     ...forwardChainCtes(input, 'f'),
   ];
   // The first event of step `from` at or after each exclusion event, per (user, time): the latest

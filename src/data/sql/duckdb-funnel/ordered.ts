@@ -1,6 +1,6 @@
 import type { FunnelAttemptsInput } from '../funnel-attempts.ts';
 import { ident, join, raw, type Sql, sql } from '../sql.ts';
-import { groupColumns, range, sequenceCtes, stepColumn, windowMicros } from './sequence.ts';
+import { groupColumns, orderKey, range, sequenceCtes, stepColumn, windowMicros } from './sequence.ts';
 
 /** `n<m>`: the key of the first event after this one that matches step m. */
 export function nextPointers(n: number): Sql[] {
@@ -26,7 +26,6 @@ export function duckdbOrderedAttempts(input: FunnelAttemptsInput): Sql {
   const gList = g.length > 0 ? sql`, ${join(g)}` : sql``;
   const sequence = sequenceCtes(input, {
     windowColumns: nextPointers(input.steps),
-    keepUnmatched: false,
     ties: input.disjointSteps ? 'ignore' : 'split',
   });
   const times = range(1, input.steps).map((i) => ident(`t${i}`));
@@ -53,7 +52,7 @@ export function forwardChainCtes(input: FunnelAttemptsInput, prefix: string): Sq
     const carried = range(1, m - 1).map((i) => sql`arg_max(c.${u(i)}, c.s) AS ${u(i)}`);
     const next = m < n ? sql`, any_value(r.${ident(`n${m + 1}`)}) AS nx` : sql``;
     ctes.push(
-      sql`${c(m)} AS (SELECT c.user_id${gcList}, r.key AS p, max(c.s) AS s, ${join(carried)}, any_value(r.us) AS ${u(m)}${next} FROM ${c(m - 1)} AS c JOIN seq AS r ON r.user_id = c.user_id AND r.key = c.nx WHERE r.us - c.u1 <= ${W} GROUP BY c.user_id${gcList}, r.key)`,
+      sql`${c(m)} AS (SELECT c.user_id${gcList}, r.key AS p, max(c.s) AS s, ${join(carried)}, any_value(r.us) AS ${u(m)}${next} FROM ${c(m - 1)} AS c JOIN (SELECT user_id, key, us${m < n ? sql`, ${ident(`n${m + 1}`)}` : sql``} FROM seq WHERE ${stepColumn(m)}) AS r ON r.user_id = c.user_id AND r.key = c.nx WHERE r.us - c.u1 <= ${W} GROUP BY c.user_id${gcList}, r.key)`,
     );
   }
   const levels = range(1, n).map((m) => {
@@ -62,7 +61,8 @@ export function forwardChainCtes(input: FunnelAttemptsInput, prefix: string): Sq
   });
   ctes.push(sql`${ident(`${prefix}lv`)} AS (${join(levels, ' UNION ALL ')})`);
   // The furthest level; among its chains the one completing first (one chain per completing event).
-  const best = (column: Sql) => sql`arg_min_null(${column}, row(-level, p))`;
+  const order = orderKey([{ value: sql`${raw(String(n))} - level`, bound: n }], sql`p`);
+  const best = (column: Sql) => sql`arg_min_null(${column}, ${order})`;
   const outputs = [
     sql`max(level) AS level`,
     sql`${best(sql`p`)} AS c_rank`,

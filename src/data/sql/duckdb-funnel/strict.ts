@@ -1,6 +1,14 @@
 import type { FunnelAttemptsInput } from '../funnel-attempts.ts';
 import { ident, join, raw, type Sql, sql } from '../sql.ts';
-import { exclusionColumn, groupColumns, range, sequenceCtes, stepColumn, windowMicros } from './sequence.ts';
+import {
+  exclusionColumn,
+  groupColumns,
+  orderKey,
+  range,
+  sequenceCtes,
+  stepColumn,
+  windowMicros,
+} from './sequence.ts';
 
 /**
  * Strict funnels: the chain from a start is the start and the events right after it, so one pass of
@@ -29,7 +37,7 @@ export function duckdbStrictAttempts(input: FunnelAttemptsInput): Sql {
       windowColumns.push(sql`${lead(col, offset)} AS ${ident(`b${e + 1}_${offset}`)}`);
     windowColumns.push(sql`lead(CASE WHEN ${col} THEN us END IGNORE NULLS) OVER w AS ${name('nx', e + 1)}`);
   });
-  const ctes: Sql[] = [sequenceCtes(input, { windowColumns, keepUnmatched: true, ties: 'split' })];
+  const ctes: Sql[] = [sequenceCtes(input, { windowColumns, ties: 'split' })];
   let source = sql`seq`;
   if (input.exclusions.length > 0) {
     // The next exclusion event after the step-`from` event, which is `from` - 1 events after the start.
@@ -62,7 +70,13 @@ export function duckdbStrictAttempts(input: FunnelAttemptsInput): Sql {
     ' ',
   )} ELSE key END`;
   ctes.push(sql`st AS (SELECT *, ${isVoid} AS void, ${completion} AS done FROM (${starts}) AS s)`);
-  const order = sql`row(-level, void, done)`;
+  const order = orderKey(
+    [
+      { value: sql`${raw(String(n))} - level`, bound: n },
+      { value: sql`CASE WHEN void THEN 1 ELSE 0 END`, bound: 1 },
+    ],
+    sql`done`,
+  );
   const pick = (column: Sql) => sql`arg_min_null(${column}, ${order})`;
   const times = range(1, n).map((k) => {
     const value = k === 1 ? sql`us` : sql`CASE WHEN level >= ${raw(String(k))} THEN ${name('v', k)} END`;
