@@ -105,7 +105,10 @@ export function naiveFunnel(events: readonly TestEvent[], q: NaiveFunnelQuery): 
       .map((e) => ({ e, t: Date.parse(e.ts), matches: q.steps.map((s) => matches(s, e, user)) }))
       .map((x) => ({ ...x, first: firstTrue(x.matches, n) }))
       .sort((a, b) => a.t - b.t || a.first - b.first || a.e.index - b.e.index);
-    const isEntry = (i: number) => (seq[i]?.matches[0] ?? false) && (seq[i]?.t ?? 0) < end;
+    // Attempts start at step 1 (any step for any order), inside the range.
+    const isEntry = (i: number) =>
+      (q.order === 'any' ? (seq[i]?.matches.some(Boolean) ?? false) : (seq[i]?.matches[0] ?? false)) &&
+      (seq[i]?.t ?? 0) < end;
     const groupOf = (i: number) => {
       const e = (seq[i] as { e: NaiveEvent }).e;
       return {

@@ -20,8 +20,8 @@ export type AnyOrderComponents = readonly (readonly { step: number; multiplicity
 /**
  * The input of `Dialect.funnelAttempts`, the core of the funnel insight.
  *
- * `events` is a subquery with the columns `user_id`, `ts`, `event_id`, `entry` (true on an event that
- * matches step 1 inside the query range: where an attempt may start), `s1` … `s<steps>` (true where the
+ * `events` is a subquery with the columns `user_id`, `ts`, `event_id`, `entry` (true on an event inside
+ * the query range where an attempt may start: one that matches step 1, or any step for `any`), `s1` … `s<steps>` (true where the
  * event matches that step), `x1` … `x<exclusions>` (true where it matches that exclusion) and the
  * `groups` columns. For `strict` it holds every event of the users (any event in between breaks a
  * strict chain); otherwise only events that match a step or an exclusion.

@@ -27,6 +27,8 @@ export interface FunnelEventsQuery {
   where: FilterNode | undefined;
   /** Every event of the users, not only those that match (strict funnels). */
   allEvents: boolean;
+  /** An attempt may start at any step (any-order funnels), not only at step 1. */
+  anyStart: boolean;
   breakdown: string | undefined;
   keep: BreakdownKeep | undefined;
   interval: FunnelInterval | undefined;
@@ -55,8 +57,9 @@ export function matchCondition(scope: QueryScope, m: MatchDefinition): Sql {
  * The events relation of `Dialect.funnelAttempts`: the user's events from the start of the range to
  * one window after its end (a conversion window may run past the last day, as in PostHog; only the first
  * step must fall in the range), with a column per step and exclusion saying whether the event matches
- * it, `entry` on first-step events inside the range, and the group columns: the breakdown value of the
- * event (the value of the first-step event is what counts), and the local day, week or month of entry.
+ * it, `entry` on events inside the range where an attempt may start (step 1; any step for any order),
+ * and the group columns: the breakdown value of the event (the value on the attempt's first event is
+ * what counts), and the local day, week or month of entry.
  */
 export function funnelEventsSql(ctx: InsightContext, scope: QueryScope, q: FunnelEventsQuery): Sql {
   const d = ctx.dialect;
@@ -66,7 +69,7 @@ export function funnelEventsSql(ctx: InsightContext, scope: QueryScope, q: Funne
     sql`${scope.column('user_id')} AS user_id`,
     sql`${scope.column('ts')} AS ts`,
     sql`${scope.column('event_id')} AS event_id`,
-    sql`(${steps[0] as Sql} AND ${scope.column('ts')} < ${q.range.end}) AS entry`,
+    sql`(${q.anyStart ? or(steps) : (steps[0] as Sql)} AND ${scope.column('ts')} < ${q.range.end}) AS entry`,
     ...steps.map((s, i) => sql`${s} AS ${ident(`s${i + 1}`)}`),
     ...exclusions.map((x, i) => sql`${x} AS ${ident(`x${i + 1}`)}`),
   ];
@@ -99,12 +102,13 @@ export function funnelEventsSql(ctx: InsightContext, scope: QueryScope, q: Funne
   );
 }
 
-/** The first-step events in the range with their breakdown value, to rank the values. */
+/** The events in the range where attempts may start, with their breakdown value, to rank the values. */
 export function entryValuesSql(ctx: InsightContext, scope: QueryScope, q: FunnelEventsQuery): Sql {
   if (q.breakdown === undefined) throw new Error('entryValuesSql needs a breakdown');
-  const first = q.steps[0] as MatchDefinition;
   const value = dimensionSql(scope, q.breakdown);
-  const condition = matchCondition(scope, first);
+  const condition = q.anyStart
+    ? or(q.steps.map((s) => matchCondition(scope, s)))
+    : matchCondition(scope, q.steps[0] as MatchDefinition);
   const scan = eventScan(ctx, scope, q.range, {
     columns: [sql`${value} AS breakdown`, sql`${scope.column('user_id')} AS user_id`],
     filters: [q.where],

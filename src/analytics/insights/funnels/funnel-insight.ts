@@ -32,6 +32,7 @@ export async function runFunnel(ctx: InsightContext, spec: FunnelSpec): Promise<
     exclusions: plan.exclusions,
     where,
     allEvents: spec.order === 'strict',
+    anyStart: spec.order === 'any',
     breakdown: spec.breakdown,
     keep: undefined,
     interval: spec.interval,
