@@ -6,11 +6,8 @@ import type { SemanticLayer } from '../../metrics/semantic-layer.ts';
 import type { DateRange } from '../date-range.ts';
 import { ANY_EVENT } from '../event-scan.ts';
 import type { InsightContext } from '../insight-context.ts';
+import { wallClockSql } from '../zone-offsets.ts';
 import type { PeriodAxis } from './local-periods.ts';
-import { type OffsetSpan, offsetSpans } from './zone-offsets.ts';
-
-/** Beyond this many offsets in a window (no real zone has them), convert row by row. */
-const MAX_OFFSET_SPANS = 16;
 
 /**
  * Where per-user activity is read from: `events`, or the `user_daily` rollup (one row per user, UTC day
@@ -100,25 +97,9 @@ export class ActivitySource {
    * CASE on the DST transitions in the window (see zone-offsets.ts); elsewhere the dialect's conversion.
    */
   private wallClock(time: Sql, window: { since: string; until: string } | undefined): Sql {
-    const d = this.ctx.dialect;
     const { timeZone } = this.range;
-    if (timeZone === 'UTC' || window === undefined) return d.localTime(time, timeZone);
-    // Local dates lie within 14 hours of the UTC dates of the same name; the margin covers that.
-    const margin = 36 * 3_600_000;
-    const spans = offsetSpans(
-      timeZone,
-      Date.parse(`${window.since}T00:00:00Z`) - margin,
-      Date.parse(`${window.until}T00:00:00Z`) + margin,
-    );
-    if (spans.length > MAX_OFFSET_SPANS) return d.localTime(time, timeZone);
-    const shifted = (span: OffsetSpan): Sql => d.addSeconds(time, span.offsetSeconds);
-    const last = spans[spans.length - 1] as OffsetSpan;
-    if (spans.length === 1) return shifted(last);
-    const branches = spans.slice(1).map((span, i) => {
-      const instant = new Date(span.from).toISOString().slice(0, 19).replace('T', ' ');
-      return sql`WHEN ${time} < ${d.timestamp(instant)} THEN ${shifted(spans[i] as OffsetSpan)}`;
-    });
-    return sql`CASE ${join(branches, ' ')} ELSE ${shifted(last)} END`;
+    if (window === undefined) return this.ctx.dialect.localTime(time, timeZone);
+    return wallClockSql(this.ctx.dialect, time, timeZone, window.since, window.until);
   }
 
   /** The first instant of a local date, comparable with this source's times. */

@@ -5,7 +5,7 @@ import type { QueryScope } from '../../metrics/query-scope.ts';
 import { addDays, type DateRange } from '../date-range.ts';
 import { ANY_EVENT, eventScan, scopeFor } from '../event-scan.ts';
 import type { InsightContext } from '../insight-context.ts';
-import { localTimeSql } from './local-time.ts';
+import { wallClockSql } from '../zone-offsets.ts';
 import type { Statistic } from './math.ts';
 import type { Leaf } from './series-plan.ts';
 import type { Interval } from './trends-spec.ts';
@@ -144,7 +144,7 @@ function scanSql(query: LeafQuery, options: ScanOptions): Sql {
   const scope = scopeFor(ctx, query.range);
   const time = query.rollup
     ? d.dateToTimestamp(scope.column('day'))
-    : localTimeSql(d, scope.column('ts'), range.timeZone, range.from, range.to);
+    : wallClockSql(d, scope.column('ts'), range.timeZone, range.from, range.to);
   const bucket = options.unit === 'day' && query.rollup ? time : d.truncate(options.unit, time);
   const columns = [
     sql`${bucket} AS bucket`,

@@ -1,3 +1,7 @@
+import type { Dialect } from '../../data/sql/dialect.ts';
+import { join, type Sql, sql } from '../../data/sql/sql.ts';
+import { addDays } from './date-range.ts';
+
 /**
  * A time zone's UTC offsets over a bounded window, so that SQL can turn UTC times into wall-clock times
  * with `ts + offset` and a CASE on the few DST transitions inside the window, instead of a per-row time
@@ -73,4 +77,32 @@ export function offsetSpans(timeZone: string, startMs: number, endMs: number): O
     previous = at;
   }
   return spans;
+}
+
+/** Beyond this many offsets in a window (no real zone has them), the dialect converts row by row. */
+const MAX_SPANS = 16;
+
+/**
+ * The wall-clock time in `timeZone` of UTC timestamps that fall within the local dates `from`..`to`:
+ * the UTC time plus the zone's offset, with a CASE on the transitions inside the window (two days of
+ * margin on each side cover every offset a local date can have). Outside the window, or in a zone with
+ * more transitions than MAX_SPANS, it is the dialect's per-row conversion.
+ */
+export function wallClockSql(d: Dialect, utc: Sql, timeZone: string, from: string, to: string): Sql {
+  if (timeZone === 'UTC') return utc;
+  const spans = offsetSpans(
+    timeZone,
+    Date.parse(`${addDays(from, -2)}T00:00:00Z`),
+    Date.parse(`${addDays(to, 2)}T00:00:00Z`),
+  );
+  if (spans.length > MAX_SPANS) return d.localTime(utc, timeZone);
+  const shifted = (span: OffsetSpan): Sql =>
+    span.offsetSeconds === 0 ? utc : d.addSeconds(utc, span.offsetSeconds);
+  const last = spans[spans.length - 1] as OffsetSpan;
+  if (spans.length === 1) return shifted(last);
+  const branches = spans.slice(1).map((span, i) => {
+    const instant = new Date(span.from).toISOString().slice(0, 19).replace('T', ' ');
+    return sql`WHEN ${utc} < ${d.timestamp(instant)} THEN ${shifted(spans[i] as OffsetSpan)}`;
+  });
+  return sql`(CASE ${join(branches, ' ')} ELSE ${shifted(last)} END)`;
 }
