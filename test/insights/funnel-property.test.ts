@@ -81,7 +81,9 @@ function funnelEvents(rng: ReturnType<typeof createRng>, startDay: string): Test
   for (let u = 0; u < users; u++) {
     const user_id = `w${u}`;
     const source = rng.pick(['ads', 'organic', null]);
-    for (let walk = rng.int(1, 3); walk > 0; walk--) {
+    // Now and then a heavy user, with more entries than the compiler's few-entries path takes.
+    const walks = u === 0 && rng.bernoulli(0.3) ? rng.int(5, 8) : rng.int(1, 3);
+    for (let walk = walks; walk > 0; walk--) {
       let at = rng.int(0, 95);
       let name = rng.int(0, 3);
       for (let i = rng.int(2, 7); i > 0; i--) {
