@@ -140,6 +140,11 @@ export const ERROR_CODES = {
     summary: 'Warning: no events in the range matched the query, so the result is empty.',
     hint: 'check the date range, the event names and the filter',
   },
+  SL_FUNNEL_EXCLUDED: {
+    summary:
+      'Warning: users whose attempts that got furthest in a funnel all had an excluded event between the given steps were left out of the funnel (PostHog semantics).',
+    hint: 'drop or narrow --exclude to count them',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -256,7 +256,7 @@ describe('funnel edges', () => {
     const r = await funnel('one', { steps: 'a,b', window: '1h', from: '2026-08-01', to: '2026-08-02' });
     expect(counts(r)).toEqual([0, 0]);
     expect(r.steps.map((s) => s.conversionRate)).toEqual([null, null]);
-    expect(r.warnings.map((w) => w.code)).toEqual(['SL_INSIGHT_NO_DATA', 'SL_EMPTY_DENOMINATOR']);
+    expect(r.warnings.map((w) => w.code)).toEqual(['SL_NO_DATA', 'SL_EMPTY_DENOMINATOR']);
   });
 
   it('keeps NULL breakdown values as their own group, by the value on the first step', async () => {

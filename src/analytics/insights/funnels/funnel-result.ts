@@ -148,7 +148,7 @@ export function buildFunnelResult(
   }
 
   if (steps[0]?.count === 0)
-    warnings.push({ code: 'SL_INSIGHT_NO_DATA', message: 'no user entered the funnel in the range' });
+    warnings.push({ code: 'SL_NO_DATA', message: 'no user entered the funnel in the range' });
   if (emptyRates > 0)
     warnings.push({
       code: 'SL_EMPTY_DENOMINATOR',
