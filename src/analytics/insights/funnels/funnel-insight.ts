@@ -1,5 +1,6 @@
 import { raw } from '../../../data/sql/sql.ts';
 import { resolveRange } from '../date-range.ts';
+import { formatDuration } from '../duration.ts';
 import { parseWhere, scopeFor } from '../event-scan.ts';
 import type { InsightContext } from '../insight-context.ts';
 import { defineInsight, type TextTable } from '../insight-type.ts';
@@ -15,7 +16,7 @@ import { histogramBins } from './funnel-histogram.ts';
 import { planFunnel } from './funnel-plan.ts';
 import { type FunnelAggregateRow, funnelAggregateSql } from './funnel-query.ts';
 import { buildFunnelResult, type FunnelResult, type FunnelStepResult } from './funnel-result.ts';
-import { type FunnelSpec, formatWindow, funnelFlags, funnelSpecSchema } from './funnel-spec.ts';
+import { type FunnelSpec, funnelFlags, funnelSpecSchema } from './funnel-spec.ts';
 
 /** Runs a funnel: plan, rank the breakdown values if any, then one statement for the whole result. */
 export async function runFunnel(ctx: InsightContext, spec: FunnelSpec): Promise<FunnelResult> {
@@ -117,7 +118,7 @@ export const funnelInsight = defineInsight<FunnelSpec, FunnelResult>({
 function funnelTables(result: FunnelResult): TextTable[] {
   const tables: TextTable[] = [
     {
-      title: `Funnel (${result.order}, window ${formatWindow(result.windowSeconds)}, ${result.from} to ${result.to})`,
+      title: `Funnel (${result.order}, window ${formatDuration(result.windowSeconds)}, ${result.from} to ${result.to})`,
       rows: stepRows(result.steps),
     },
     {

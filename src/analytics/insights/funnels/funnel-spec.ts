@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { integer, listOf, rangeFields } from '../common-spec.ts';
+import { durationSchema } from '../duration.ts';
 import type { InsightFlag } from '../insight-type.ts';
 
 export const MIN_STEPS = 2;
@@ -12,44 +13,8 @@ export const FUNNEL_ORDERS = ['ordered', 'strict', 'any'] as const;
 export const FUNNEL_INTERVALS = ['day', 'week', 'month'] as const;
 
 /** Seconds per unit of a window such as `30m`. */
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
-/** A conversion window longer than a year and a day is a mistake, and it widens every scan by as much. */
-const MAX_WINDOW_SECONDS = 366 * 86_400;
-
-/**
- * The conversion window: a whole number and a unit (`90s`, `30m`, `1h`, `1d`, `2w`), or a number of
- * seconds in a spec file. It is an exact duration: `1d` is 24 hours even across a change of daylight
- * saving time.
- */
-export const windowSchema = z.union([z.string(), z.number()]).transform((value, ctx): number => {
-  const seconds = typeof value === 'number' ? value : parseWindow(value);
-  if (seconds === undefined || !Number.isInteger(seconds) || seconds < 1 || seconds > MAX_WINDOW_SECONDS) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${value}" is not a window: write a whole number and a unit, s, m, h, d or w (1d), between 1s and 366d`,
-    });
-    return z.NEVER;
-  }
-  return seconds;
-});
-
-function parseWindow(text: string): number | undefined {
-  const match = /^\s*(\d+)\s*([smhdw])\s*$/.exec(text);
-  if (!match) return /^\s*\d+\s*$/.test(text) ? Number(text) : undefined;
-  return Number(match[1]) * (UNITS[match[2] as string] as number);
-}
-
-/** A window in seconds as people write it (`86400` -> `1d`). */
-export function formatWindow(seconds: number): string {
-  for (const [unit, size] of [
-    ['w', 604_800],
-    ['d', 86_400],
-    ['h', 3600],
-    ['m', 60],
-  ] as const)
-    if (seconds % size === 0) return `${seconds / size}${unit}`;
-  return `${seconds}s`;
-}
+/** The conversion window (`1h`, `1d`, `2w`, or seconds): an exact duration, 24 hours per day. */
+export const windowSchema = durationSchema('window', '1d');
 
 const stepObject = z.strictObject({
   event: z.string().min(1),
