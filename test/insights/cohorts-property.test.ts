@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CohortsResult } from '../../src/analytics/insights/cohorts/cohorts-insight.ts';
 import { resolveRange } from '../../src/analytics/insights/date-range.ts';
 import { scopeFor } from '../../src/analytics/insights/event-scan.ts';
@@ -6,15 +6,8 @@ import { runInsight } from '../../src/analytics/insights/registry.ts';
 import { cohortMembers } from '../../src/analytics/metrics/compile-filter.ts';
 import { sql } from '../../src/data/sql/sql.ts';
 import { naiveMembers, randomCohort } from './cohorts-reference.ts';
-import {
-  contextFor,
-  createRng,
-  createTestWarehouse,
-  loadProjects,
-  randomEvents,
-  type TestEvent,
-} from './fixtures.ts';
-import { localMidnight, plusDays } from './sessions-reference.ts';
+import { contextFor, createRng, randomEvents, type TestEvent, warehouseWithCases } from './fixtures.ts';
+import { localMidnight, plusDays } from './local-time.ts';
 
 const CASES = 1000;
 const NAMES = ['a', 'b', 'c'];
@@ -60,20 +53,15 @@ function buildCase(i: number): Case {
 }
 
 describe('cohort membership against a naive implementation', () => {
-  let env: Awaited<ReturnType<typeof createTestWarehouse>>;
   const cases = Array.from({ length: CASES }, (_, i) => buildCase(i));
 
-  beforeAll(async () => {
-    env = await createTestWarehouse();
-    await loadProjects(env.warehouse, new Map(cases.map((c) => [c.project, c.events])));
-  });
-  afterAll(async () => env?.dispose());
+  const warehouse = warehouseWithCases(cases);
 
   it(`agrees on ${CASES} random event sets (where, behaviour, both, nested; window edges at the range end)`, async () => {
     let nonEmpty = 0;
     let edge = 0;
     for (const c of cases) {
-      const ctx = contextFor(env.warehouse, c.project, c.layer);
+      const ctx = contextFor(warehouse(), c.project, c.layer);
       const result = (await runInsight(ctx, 'cohorts', c.spec)) as CohortsResult;
       const context = `case ${c.project}: ${JSON.stringify(c.spec)} ${JSON.stringify(c.layer)}`;
       expect(

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { InsightContext } from '../../src/analytics/insights/insight-context.ts';
 import type { MetricsLayerSource } from '../../src/analytics/metrics/definitions.ts';
 import { SemanticLayer } from '../../src/analytics/metrics/semantic-layer.ts';
@@ -111,6 +112,25 @@ export async function loadProjects(
      FROM events WHERE ${inProjects} GROUP BY ALL`,
     projects,
   );
+}
+
+/**
+ * For a test file: loads every case into its own project of one test warehouse before the tests (one
+ * append for all) and deletes it after; the returned function gives the warehouse inside a test.
+ */
+export function warehouseWithCases(
+  cases: readonly { project: string; events: readonly TestEvent[] }[],
+): () => DuckDBWarehouse {
+  let store: Awaited<ReturnType<typeof createTestWarehouse>> | undefined;
+  beforeAll(async () => {
+    store = await createTestWarehouse();
+    await loadProjects(store.warehouse, new Map(cases.map((c) => [c.project, c.events])));
+  });
+  afterAll(async () => store?.dispose());
+  return () => {
+    if (!store) throw new Error('the test warehouse is not loaded yet');
+    return store.warehouse;
+  };
 }
 
 /** An insight context over a project, with an optional metrics layer. */

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { funnelReferenceSql } from '../../bench/insights/funnel-reference.ts';
 import { runFunnel } from '../../src/analytics/insights/funnels/funnel-insight.ts';
 import { funnelSpecSchema } from '../../src/analytics/insights/funnels/funnel-spec.ts';
-import {
-  contextFor,
-  createRng,
-  createTestWarehouse,
-  loadProjects,
-  randomEvents,
-  type TestEvent,
-} from './fixtures.ts';
+import { contextFor, createRng, randomEvents, type TestEvent, warehouseWithCases } from './fixtures.ts';
 
 const CASES = 150;
 
@@ -43,22 +36,16 @@ function randomCase(seed: number): Case {
 
 describe('the funnel benchmark reference', () => {
   const cases = Array.from({ length: CASES }, (_, i) => randomCase(i + 1));
-  let store: Awaited<ReturnType<typeof createTestWarehouse>>;
-
-  beforeAll(async () => {
-    store = await createTestWarehouse();
-    await loadProjects(store.warehouse, new Map(cases.map((c) => [c.project, c.events])));
-  });
-  afterAll(async () => store?.dispose());
+  const warehouse = warehouseWithCases(cases);
 
   it(`gives the insight's step counts on ${CASES} random event sets`, async () => {
     let converted = 0;
     for (const c of cases) {
       const result = await runFunnel(
-        contextFor(store.warehouse, c.project),
+        contextFor(warehouse(), c.project),
         funnelSpecSchema.parse({ steps: c.steps, window: c.windowSeconds, from: c.from, to: c.to }),
       );
-      const reference = await store.warehouse.query<{ step: number; users: number }>(
+      const reference = await warehouse().query<{ step: number; users: number }>(
         funnelReferenceSql({ ...c, project: c.project }),
       );
       const context = `${c.project}: ${JSON.stringify({ ...c, events: undefined })}`;

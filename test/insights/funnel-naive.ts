@@ -1,4 +1,5 @@
 import type { TestEvent } from './fixtures.ts';
+import { localDate, localMidnight, plusDays } from './local-time.ts';
 
 /**
  * A naive funnel, written from the definition in src/analytics/insights/README.md and sharing no code
@@ -81,8 +82,8 @@ interface Outcome {
 export function naiveFunnel(events: readonly TestEvent[], q: NaiveFunnelQuery): NaiveFunnel {
   const n = q.steps.length;
   const W = q.windowSeconds * 1000;
-  const start = localMidnightUtc(q.from, q.timeZone);
-  const end = localMidnightUtc(nextDay(q.to), q.timeZone);
+  const start = localMidnight(q.from, q.timeZone);
+  const end = localMidnight(plusDays(q.to, 1), q.timeZone);
   const users = new Map<string, NaiveEvent[]>();
   events.forEach((e, index) => {
     const list = users.get(e.user_id) ?? [];
@@ -385,54 +386,6 @@ function compareNullable(a: string | null, b: string | null): number {
 
 // ---- time zones, written with Intl only ----
 
-function nextDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
-
-/** The wall-clock fields of a UTC instant in a zone. */
-function wallClock(
-  utcMs: number,
-  timeZone: string,
-): { y: number; m: number; d: number; h: number; min: number; s: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(utcMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return {
-    y: get('year'),
-    m: get('month'),
-    d: get('day'),
-    h: get('hour'),
-    min: get('minute'),
-    s: get('second'),
-  };
-}
-
-/** The UTC instant of local midnight starting `date` in the zone (midnight exists in the zones tested). */
-export function localMidnightUtc(date: string, timeZone: string): number {
-  const target = Date.parse(`${date}T00:00:00Z`);
-  let guess = target;
-  for (let i = 0; i < 3; i++) {
-    const w = wallClock(guess, timeZone);
-    const asUtc = Date.UTC(w.y, w.m - 1, w.d, w.h, w.min, w.s);
-    guess += target - asUtc;
-  }
-  return guess;
-}
-
-/** The local date (YYYY-MM-DD) of an instant. */
-function localDate(utcMs: number, timeZone: string): string {
-  const w = wallClock(utcMs, timeZone);
-  return `${w.y}-${String(w.m).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
-}
-
 function bucketStartOf(date: string, interval: 'day' | 'week' | 'month'): string {
   if (interval === 'day') return date;
   if (interval === 'month') return `${date.slice(0, 7)}-01`;
@@ -447,6 +400,6 @@ function bucketOf(utcMs: number, interval: 'day' | 'week' | 'month', timeZone: s
 
 function bucketsBetween(from: string, to: string, interval: 'day' | 'week' | 'month'): string[] {
   const out = new Set<string>();
-  for (let d = from; d <= to; d = nextDay(d)) out.add(bucketStartOf(d, interval));
+  for (let d = from; d <= to; d = plusDays(d, 1)) out.add(bucketStartOf(d, interval));
   return [...out];
 }

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runFunnel } from '../../src/analytics/insights/funnels/funnel-insight.ts';
 import type { FunnelResult } from '../../src/analytics/insights/funnels/funnel-result.ts';
 import { funnelSpecSchema } from '../../src/analytics/insights/funnels/funnel-spec.ts';
 import type { MetricsLayerSource } from '../../src/analytics/metrics/definitions.ts';
-import {
-  contextFor,
-  createRng,
-  createTestWarehouse,
-  loadProjects,
-  randomEvents,
-  type TestEvent,
-} from './fixtures.ts';
+import { contextFor, createRng, randomEvents, type TestEvent, warehouseWithCases } from './fixtures.ts';
 import {
   type NaiveEvent,
   type NaiveFunnel,
@@ -218,20 +211,14 @@ function comparable(r: FunnelResult | NaiveFunnel) {
 
 describe('funnels against a naive implementation', () => {
   const cases = Array.from({ length: CASES }, (_, i) => randomCase(i + 1));
-  let store: Awaited<ReturnType<typeof createTestWarehouse>>;
-
-  beforeAll(async () => {
-    store = await createTestWarehouse();
-    await loadProjects(store.warehouse, new Map(cases.map((c) => [c.project, c.events])));
-  });
-  afterAll(async () => store?.dispose());
+  const warehouse = warehouseWithCases(cases);
 
   it(`agrees on ${CASES} random event sets across orders, windows, filters, breakdowns, exclusions and zones`, async () => {
     const seen = { ordered: 0, strict: 0, any: 0, exclusions: 0, excluded: 0, converted: 0 };
     for (const c of cases) {
       const expected = naiveFunnel(c.events, c.naive);
       const result = await runFunnel(
-        contextFor(store.warehouse, c.project, LAYER),
+        contextFor(warehouse(), c.project, LAYER),
         funnelSpecSchema.parse(c.spec),
       );
       expect(comparable(result), `${c.project}: ${JSON.stringify(c.spec)}`).toEqual(comparable(expected));

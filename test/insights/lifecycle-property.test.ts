@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runLifecycle } from '../../src/analytics/insights/lifecycle/lifecycle-insight.ts';
 import { lifecycleSpecSchema } from '../../src/analytics/insights/lifecycle/lifecycle-spec.ts';
-import { contextFor, createRng, createTestWarehouse, loadProjects, type TestEvent } from './fixtures.ts';
+import { contextFor, createRng, type TestEvent, warehouseWithCases } from './fixtures.ts';
 import { type NaiveLifecycleQuery, naiveLifecycle } from './lifecycle-reference.ts';
 import { FILTERS, LAYER, randomRange, randomSet, TIME_ZONES, type Unit } from './retention-cases.ts';
 
@@ -25,13 +25,7 @@ function randomCase(seed: number): { project: string; events: TestEvent[]; query
 
 describe('lifecycle against a naive implementation', () => {
   const cases = Array.from({ length: CASES }, (_, i) => randomCase(i + 1));
-  let store: Awaited<ReturnType<typeof createTestWarehouse>>;
-
-  beforeAll(async () => {
-    store = await createTestWarehouse();
-    await loadProjects(store.warehouse, new Map(cases.map((c) => [c.project, c.events])));
-  });
-  afterAll(async () => store?.dispose());
+  const warehouse = warehouseWithCases(cases);
 
   it(`agrees on ${CASES} random event sets, on the rollup and on events`, async () => {
     const paths = { rollup: 0, events: 0 };
@@ -47,13 +41,13 @@ describe('lifecycle against a naive implementation', () => {
       });
       const context = `${c.project}: ${JSON.stringify({ ...q, filter: q.filter?.where })}`;
       const expected = naiveLifecycle(c.events, q);
-      const result = await runLifecycle(contextFor(store.warehouse, c.project, LAYER), spec);
+      const result = await runLifecycle(contextFor(warehouse(), c.project, LAYER), spec);
       expect(result.points, context).toEqual(expected);
       const rollup = q.timeZone === 'UTC' && (q.filter === undefined || q.filter.userLevel);
       expect(result.sql.includes('user_daily'), context).toBe(rollup);
       paths[rollup ? 'rollup' : 'events']++;
       if (rollup) {
-        const onEvents = await runLifecycle(contextFor(store.warehouse, c.project, LAYER), spec, {
+        const onEvents = await runLifecycle(contextFor(warehouse(), c.project, LAYER), spec, {
           path: 'events',
         });
         expect(onEvents.points, context).toEqual(result.points);

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PathsResult } from '../../src/analytics/insights/paths/paths-insight.ts';
 import { runInsight } from '../../src/analytics/insights/registry.ts';
 import { randomCohort, randomFilter } from './cohorts-reference.ts';
-import {
-  contextFor,
-  createRng,
-  createTestWarehouse,
-  loadProjects,
-  randomEvents,
-  type TestEvent,
-} from './fixtures.ts';
+import { contextFor, createRng, randomEvents, type TestEvent, warehouseWithCases } from './fixtures.ts';
+import { localMidnight, plusDays } from './local-time.ts';
 import { naivePaths } from './paths-reference.ts';
-import { localMidnight, plusDays } from './sessions-reference.ts';
 
 const CASES = 1000;
 const NAMES = ['a', 'b', 'c', 'd'];
@@ -93,20 +86,15 @@ function buildCase(i: number): Case {
 }
 
 describe('paths against a naive implementation', () => {
-  let env: Awaited<ReturnType<typeof createTestWarehouse>>;
   const cases = Array.from({ length: CASES }, (_, i) => buildCase(i));
 
-  beforeAll(async () => {
-    env = await createTestWarehouse();
-    await loadProjects(env.warehouse, new Map(cases.map((c) => [c.project, c.events])));
-  });
-  afterAll(async () => env?.dispose());
+  const warehouse = warehouseWithCases(cases);
 
   it(`agrees on ${CASES} random event sets (anchors, steps, gaps, collapse, names, filters, zones)`, async () => {
     let withPaths = 0;
     let dropped = 0;
     for (const c of cases) {
-      const ctx = contextFor(env.warehouse, c.project, c.layer);
+      const ctx = contextFor(warehouse(), c.project, c.layer);
       const result = (await runInsight(ctx, 'paths', c.spec)) as PathsResult;
       const { droppedLinks, droppedUsers, ...expected } = c.expected;
       const context = `case ${c.project}: ${JSON.stringify(c.spec)}`;

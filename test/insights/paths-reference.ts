@@ -5,7 +5,8 @@
  * (no anchor), or from / to the user's first anchor event within its session.
  */
 import type { TestEvent } from './fixtures.ts';
-import { byUser, type IndexedEvent, indexed, localDate, splitSessions } from './sessions-reference.ts';
+import { localDate } from './local-time.ts';
+import { byUser, type IndexedEvent, indexed, splitSessions } from './sessions-reference.ts';
 
 export interface NaivePathsSpec {
   from: string;

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { retentionReferenceSql } from '../../bench/insights/retention-reference.ts';
 import { runRetention } from '../../src/analytics/insights/retention/retention-insight.ts';
 import { retentionSpecSchema } from '../../src/analytics/insights/retention/retention-spec.ts';
-import {
-  contextFor,
-  createRng,
-  createTestWarehouse,
-  loadProjects,
-  randomEvents,
-  type TestEvent,
-} from './fixtures.ts';
+import { contextFor, createRng, randomEvents, type TestEvent, warehouseWithCases } from './fixtures.ts';
 
 const SETS = 100;
 const PAIRS = [
@@ -38,13 +31,7 @@ describe("the benchmark's hand-written retention query", () => {
       periods: rng.int(1, 6),
     };
   });
-  let store: Awaited<ReturnType<typeof createTestWarehouse>>;
-
-  beforeAll(async () => {
-    store = await createTestWarehouse();
-    await loadProjects(store.warehouse, new Map(sets.map((s) => [s.project, s.events])));
-  });
-  afterAll(async () => store?.dispose());
+  const warehouse = warehouseWithCases(sets);
 
   it(`gives the insight's day matrix on ${SETS} random sets, for $any and named start and return events`, async () => {
     let nonEmpty = 0;
@@ -52,7 +39,7 @@ describe("the benchmark's hand-written retention query", () => {
       for (const [startEvent, returnEvent] of PAIRS) {
         const query = { startEvent, returnEvent, periods: s.periods, from: s.from, to: s.to };
         const ours = await runRetention(
-          contextFor(store.warehouse, s.project),
+          contextFor(warehouse(), s.project),
           retentionSpecSchema.parse({ ...query, period: 'day' }),
         );
         const expected = new Map<string, number>();
@@ -60,7 +47,7 @@ describe("the benchmark's hand-written retention query", () => {
           c.retained.forEach((users, k) => {
             if (users > 0) expected.set(`${c.cohort}|${k}`, users);
           });
-        const rows = await store.warehouse.query<{ cohort: string; k: number; users: number }>(
+        const rows = await warehouse().query<{ cohort: string; k: number; users: number }>(
           retentionReferenceSql({ ...query, project: s.project }),
         );
         const actual = new Map(rows.map((r) => [`${r.cohort}|${r.k}`, r.users]));

@@ -6,6 +6,7 @@
 import type { MetricsLayerSource } from '../../src/analytics/metrics/definitions.ts';
 import type { Rng } from '../../src/math/random.ts';
 import { randomEvents, type TestEvent } from './fixtures.ts';
+import { localDate } from './local-time.ts';
 
 /** An event of a set, with its position (the loader's event ids follow it, so ties in time keep it). */
 export interface NaiveEvent extends TestEvent {
@@ -62,45 +63,7 @@ export const FILTERS: Filter[] = [
 
 export const TIME_ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Adelaide'] as const;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The local date of an instant in a time zone (`en-CA` formats as YYYY-MM-DD). */
-export function localDate(ms: number, timeZone: string): string {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    formatters.set(timeZone, format);
-  }
-  return format.format(ms);
-}
-
-/** The instant of local midnight starting `date` in a time zone (found by correcting the UTC guess). */
-export function localMidnight(date: string, timeZone: string): number {
-  const wall = Date.parse(`${date}T00:00:00Z`);
-  let t = wall;
-  for (let i = 0; i < 3; i++) t += wall - wallClock(t, timeZone);
-  return t;
-}
-
-function wallClock(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(ms);
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-}
+export { localMidnight } from './local-time.ts';
 
 /** Days since 1970-01-01 of a YYYY-MM-DD date. */
 export function dayNumber(date: string): number {

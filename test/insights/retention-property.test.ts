@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runRetention } from '../../src/analytics/insights/retention/retention-insight.ts';
 import { retentionSpecSchema } from '../../src/analytics/insights/retention/retention-spec.ts';
-import { contextFor, createRng, createTestWarehouse, loadProjects, type TestEvent } from './fixtures.ts';
+import { contextFor, createRng, type TestEvent, warehouseWithCases } from './fixtures.ts';
 import {
   BREAKDOWNS,
   FILTERS,
@@ -69,20 +69,14 @@ function rollupAnswers(q: NaiveRetentionQuery): boolean {
 
 describe('retention against a naive implementation', () => {
   const cases = Array.from({ length: CASES }, (_, i) => randomCase(i + 1));
-  let store: Awaited<ReturnType<typeof createTestWarehouse>>;
-
-  beforeAll(async () => {
-    store = await createTestWarehouse();
-    await loadProjects(store.warehouse, new Map(cases.map((c) => [c.project, c.events])));
-  });
-  afterAll(async () => store?.dispose());
+  const warehouse = warehouseWithCases(cases);
 
   it(`agrees on ${CASES} random event sets, on the rollup and on events`, async () => {
     const paths = { rollup: 0, events: 0, both: 0 };
     for (const c of cases) {
       const expected = naiveRetention(c.events, c.query);
       const spec = specOf(c.query);
-      const result = await runRetention(contextFor(store.warehouse, c.project, LAYER), spec);
+      const result = await runRetention(contextFor(warehouse(), c.project, LAYER), spec);
       const rollup = rollupAnswers(c.query);
       expect(result.sql.includes('user_daily'), c.project).toBe(rollup);
       paths[rollup ? 'rollup' : 'events']++;
@@ -94,7 +88,7 @@ describe('retention against a naive implementation', () => {
       });
       if (rollup) {
         // The same query read from events must give the same answer.
-        const onEvents = await runRetention(contextFor(store.warehouse, c.project, LAYER), spec, {
+        const onEvents = await runRetention(contextFor(warehouse(), c.project, LAYER), spec, {
           path: 'events',
         });
         expect(onEvents.cohorts, context).toEqual(result.cohorts);

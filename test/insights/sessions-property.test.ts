@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runInsight } from '../../src/analytics/insights/registry.ts';
 import type { SessionsResult } from '../../src/analytics/insights/sessions/sessions-insight.ts';
 import { randomCohort, randomFilter, userSources } from './cohorts-reference.ts';
-import {
-  contextFor,
-  createRng,
-  createTestWarehouse,
-  loadProjects,
-  randomEvents,
-  type TestEvent,
-} from './fixtures.ts';
-import { type IndexedEvent, localMidnight, naiveSessions, plusDays } from './sessions-reference.ts';
+import { contextFor, createRng, randomEvents, type TestEvent, warehouseWithCases } from './fixtures.ts';
+import { localMidnight, plusDays } from './local-time.ts';
+import { type IndexedEvent, naiveSessions } from './sessions-reference.ts';
 
 const CASES = 1000;
 const NAMES = ['a', 'b', 'c', 'd'];
@@ -88,21 +82,16 @@ function buildCase(i: number): Case {
 }
 
 describe('sessions against a naive implementation', () => {
-  let env: Awaited<ReturnType<typeof createTestWarehouse>>;
   const cases = Array.from({ length: CASES }, (_, i) => buildCase(i));
 
-  beforeAll(async () => {
-    env = await createTestWarehouse();
-    await loadProjects(env.warehouse, new Map(cases.map((c) => [c.project, c.events])));
-  });
-  afterAll(async () => env?.dispose());
+  const warehouse = warehouseWithCases(cases);
 
   it(`agrees on ${CASES} random event sets (gaps, zones, intervals, filters, cohorts, breakdowns)`, async () => {
     let withSessions = 0;
     let cut = 0;
     let merged = 0;
     for (const c of cases) {
-      const ctx = contextFor(env.warehouse, c.project, c.layer);
+      const ctx = contextFor(warehouse(), c.project, c.layer);
       const result = (await runInsight(ctx, 'sessions', c.spec)) as SessionsResult;
       const { cut: expectedCut, ...expected } = c.expected;
       const context = `case ${c.project}: ${JSON.stringify(c.spec)}`;

@@ -2,9 +2,9 @@
  * A naive sessions implementation written from the definition, sharing no code with the SQL compiler:
  * sort each user's events, cut where consecutive events are more than the gap apart, keep the sessions
  * whose first event falls on a local day of the range, count only their events up to the range's end.
- * Also the local-time helpers the other naive references use.
  */
 import type { TestEvent } from './fixtures.ts';
+import { localDate, plusDays } from './local-time.ts';
 
 /** An event with its position in the loaded array (its id order, the tie-breaker). */
 export interface IndexedEvent extends TestEvent {
@@ -14,54 +14,6 @@ export interface IndexedEvent extends TestEvent {
 
 export function indexed(events: readonly TestEvent[]): IndexedEvent[] {
   return events.map((e, index) => ({ ...e, index, ms: Date.parse(e.ts) }));
-}
-
-const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
-
-/** The local calendar date (YYYY-MM-DD) of a UTC instant in a zone. */
-export function localDate(ms: number, timeZone: string): string {
-  let format = DATE_FORMATS.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    DATE_FORMATS.set(timeZone, format);
-  }
-  return format.format(ms);
-}
-
-/** The UTC instant of local midnight starting `date` in a zone (zones whose midnight exists). */
-export function localMidnight(date: string, timeZone: string): number {
-  const wall = Date.parse(`${date}T00:00:00Z`);
-  let t = wall;
-  for (let i = 0; i < 3; i++) {
-    const local = Date.parse(`${localWallClock(t, timeZone)}Z`);
-    t = wall - (local - t);
-  }
-  return t;
-}
-
-function localWallClock(ms: number, timeZone: string): string {
-  const parts: Record<string, string> = {};
-  for (const p of new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(ms))
-    parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
-}
-
-export function plusDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The first day of the week (Monday) or month of a date. */

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStickiness } from '../../src/analytics/insights/stickiness/stickiness-insight.ts';
 import { stickinessSpecSchema } from '../../src/analytics/insights/stickiness/stickiness-spec.ts';
-import { contextFor, createRng, createTestWarehouse, loadProjects, type TestEvent } from './fixtures.ts';
+import { contextFor, createRng, type TestEvent, warehouseWithCases } from './fixtures.ts';
 import {
   BREAKDOWNS,
   FILTERS,
@@ -34,13 +34,7 @@ function randomCase(seed: number): { project: string; events: TestEvent[]; query
 
 describe('stickiness against a naive implementation', () => {
   const cases = Array.from({ length: CASES }, (_, i) => randomCase(i + 1));
-  let store: Awaited<ReturnType<typeof createTestWarehouse>>;
-
-  beforeAll(async () => {
-    store = await createTestWarehouse();
-    await loadProjects(store.warehouse, new Map(cases.map((c) => [c.project, c.events])));
-  });
-  afterAll(async () => store?.dispose());
+  const warehouse = warehouseWithCases(cases);
 
   it(`agrees on ${CASES} random event sets, on the rollup and on events`, async () => {
     const paths = { rollup: 0, events: 0 };
@@ -57,7 +51,7 @@ describe('stickiness against a naive implementation', () => {
       });
       const context = `${c.project}: ${JSON.stringify({ ...q, filter: q.filter?.where })}`;
       const expected = naiveStickiness(c.events, q);
-      const result = await runStickiness(contextFor(store.warehouse, c.project, LAYER), spec);
+      const result = await runStickiness(contextFor(warehouse(), c.project, LAYER), spec);
       expect(result.series, context).toEqual(expected);
       const rollup =
         q.timeZone === 'UTC' &&
@@ -66,7 +60,7 @@ describe('stickiness against a naive implementation', () => {
       expect(result.sql.includes('user_daily'), context).toBe(rollup);
       paths[rollup ? 'rollup' : 'events']++;
       if (rollup) {
-        const onEvents = await runStickiness(contextFor(store.warehouse, c.project, LAYER), spec, {
+        const onEvents = await runStickiness(contextFor(warehouse(), c.project, LAYER), spec, {
           path: 'events',
         });
         expect(onEvents.series, context).toEqual(result.series);
