@@ -51,10 +51,10 @@ describe('deriveEventId', () => {
     expect(deriveEventId(ROW)).toBe(expected);
   });
 
-  it('ignores the key order of the row object and a placeholder event_id', () => {
+  it('ignores the key order of the row object and whatever event_id the row already has', () => {
     const reversed = Object.fromEntries(Object.entries(ROW).reverse()) as typeof ROW;
     expect(deriveEventId(reversed)).toBe(deriveEventId(ROW));
-    expect(deriveEventId({ ...ROW, event_id: 'placeholder' } as EventRow)).toBe(deriveEventId(ROW));
+    expect(deriveEventId({ ...ROW, event_id: 'client-0001' } as EventRow)).toBe(deriveEventId(ROW));
   });
 
   it('changes with any column', () => {

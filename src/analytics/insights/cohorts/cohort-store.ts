@@ -142,7 +142,7 @@ export async function withSavedCohorts(
   // the next pass checks whether any other relied on it.
   for (;;) {
     const provisional = layer.withCohorts(
-      new Map([...candidates.keys()].map((name) => [name, placeholder(name, candidates)])),
+      new Map([...candidates.keys()].map((name) => [name, provisionalCohort(name, candidates)])),
     );
     const loaded = new Map<string, Cohort>();
     let removed = false;
@@ -167,7 +167,7 @@ export async function withSavedCohorts(
  * A saved cohort as the layer holds it while the others are being checked: its filters parsed (so that
  * references between saved cohorts, and cycles, are seen) but not yet resolved.
  */
-function placeholder(name: string, candidates: ReadonlyMap<string, StoredCohort>): Cohort {
+function provisionalCohort(name: string, candidates: ReadonlyMap<string, StoredCohort>): Cohort {
   const definition = candidates.get(name)?.definition as CohortDefinition;
   const parse = (text: unknown) => {
     if (typeof text !== 'string') return undefined;
