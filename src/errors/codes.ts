@@ -145,6 +145,22 @@ export const ERROR_CODES = {
       'Warning: users whose attempts that got furthest in a funnel all had an excluded event between the given steps were left out of the funnel (PostHog semantics).',
     hint: 'drop or narrow --exclude to count them',
   },
+  SL_STATS_EMPTY_ARM: {
+    summary: 'Warning: an arm has too few units (fewer than 2) for a test, so its p-value and interval are left out.',
+    hint: 'wait for more traffic, or check the arm assignment',
+  },
+  SL_STATS_ZERO_BASELINE: {
+    summary: 'Warning: the control mean is 0, so a relative effect (divided by it) is undefined.',
+    hint: 'read the absolute effect instead',
+  },
+  SL_STATS_ZERO_VARIANCE: {
+    summary: 'Warning: the values have no variance, so there is no standard error, p-value or interval.',
+    hint: 'check that the metric varies between users (a constant metric cannot be tested)',
+  },
+  SL_STATS_INPUT_INVALID: {
+    summary: 'Input to a statistics command is malformed: a missing field, a non-number, or an unsupported combination.',
+    hint: 'see `sightline stats compare --help` for the input format',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
