@@ -24,6 +24,8 @@ const arg = (name: string): string | undefined => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const RUNS = Number(arg('--runs') ?? 3);
+/** `--only TEXT`: time only the insights whose name contains TEXT (comparisons run when theirs does). */
+const ONLY = arg('--only');
 const END = '2026-10-31';
 const db = arg('--db') ?? path.join(OUT, 'demo-500k.duckdb');
 
@@ -130,7 +132,7 @@ const cases: { name: string; type: string; spec: Record<string, unknown> }[] = [
 
 const rows: Record<string, unknown>[] = [];
 const ms: Record<string, number> = {};
-for (const c of cases) {
+for (const c of cases.filter((c) => !ONLY || c.name.includes(ONLY))) {
   process.stderr.write(`  ${c.name}...\n`);
   ms[c.name] = await time(insight(c.type, c.spec));
   rows.push({
@@ -143,6 +145,10 @@ process.stdout.write(`\n${formatTable(rows)}\n\n`);
 
 const funnelCase = cases.find((c) => c.type === 'funnel') as (typeof cases)[number];
 const retentionCase = cases.find((c) => c.type === 'retention') as (typeof cases)[number];
+if (ms[funnelCase.name] === undefined || ms[retentionCase.name] === undefined) {
+  await warehouse.close();
+  process.exit(0);
+}
 const funnelReference = await time(() =>
   warehouse.query(
     funnelReferenceSql({

@@ -173,6 +173,26 @@ describe('trends: trailing windows', () => {
     });
     expect(values(r)).toEqual([1, 0]);
   });
+
+  it('counts mau over a range longer than 64 days, across mask words', async () => {
+    // 120 days of buckets plus 29 days of lookback: 149 day numbers, three 64-bit words per user.
+    // u1 is active on the day numbers 0, 63, 64 and 127, u2 on 128 and 148 (the last day).
+    const base = Date.parse('2026-05-05T12:00:00Z');
+    const at = (day: number) => new Date(base + day * 86_400_000).toISOString();
+    const activity: Record<string, number[]> = { u1: [0, 63, 64, 127], u2: [128, 148] };
+    const events = Object.entries(activity).flatMap(([user, days]) => days.map((d) => ev(user, at(d))));
+    const r = await trends(events, { math: 'mau', from: '2026-06-03', to: '2026-09-30' });
+    expect(r.series[0]?.points).toHaveLength(120);
+    // Bucket i ends on day number i + 29; a user counts there when active on one of days i … i + 29.
+    const expected = Array.from(
+      { length: 120 },
+      (_, i) => Object.values(activity).filter((days) => days.some((d) => d >= i && d <= i + 29)).length,
+    );
+    expect(values(r)).toEqual(expected);
+    // By hand: bucket 0 sees day 0; 1 … 33 see nothing; 34 sees day 63 (the last bit of word 0); 64 sees
+    // 64 … 93 (word 1); 98 sees 127 only; 99 sees 127 and 128 (words 1 and 2); 119 sees 127, 128 and 148.
+    expect([0, 1, 33, 34, 64, 98, 99, 119].map((i) => expected[i])).toEqual([1, 0, 0, 1, 1, 1, 2, 2]);
+  });
 });
 
 describe('trends: time zones and DST', () => {

@@ -73,16 +73,17 @@ export interface Dialect {
   /** The timestamp at 00:00 of a DATE value (the rollup's `day`), comparable with `timestamp(…)`. */
   dateToTimestamp(date: Sql): Sql;
   /**
-   * Trailing-window activity as runs, the core of WAU/MAU ("active in the `windowDays` days ending on a
-   * day"). `source` is a subquery of distinct rows with the columns `partition` (for example a breakdown
-   * key and `user_id`) and `day` (a timestamp at local midnight). Each active day d covers the days
-   * d … d + windowDays − 1; the result is a subquery with the `partition` columns, `run_start` and
-   * `run_end` (exclusive): for each active day, the days it covers before the partition's next active
-   * day, so the runs of one partition never overlap and a partition is counted on day x exactly when one
-   * of its runs contains x. An engine with window functions uses the next active day per partition; one
-   * without (ClickHouse 18.16) sorts an array of days per partition in one pass.
+   * Trailing-window activity, the core of WAU/MAU ("active on one of the `windowDays` days ending on a
+   * day"). `source` is a subquery with the `keys` columns (for example a breakdown key), `user_id` and
+   * `day`, an integer day number in 0 … max(days); `days` are the day numbers to count on. The result is
+   * a subquery with the `keys` columns, `day` and `n`: the number of distinct users of that key active on
+   * at least one day of day − windowDays + 1 … day, for every key with an active user (n may be 0). Both engines
+   * fold each user's active days into 64-bit masks in one hash aggregation (`bit_or` on DuckDB,
+   * `groupBitOr` on ClickHouse), with no sort, and test each counted day's window mask against them.
    */
-  activityRuns(source: Sql, partition: readonly string[], windowDays: number): Sql;
+  trailingActiveUsers(source: Sql, keys: readonly string[], windowDays: number, days: readonly number[]): Sql;
+  /** Days since 1970-01-01 of a timestamp at a (wall-clock) midnight, as an integer. */
+  dayNumber(midnight: Sql): Sql;
   /**
    * The first `limit` rows of the subquery `rows` in `order`, each with one more column, `row_count`:
    * how many rows `rows` has in all, from one evaluation of `rows` (a breakdown's top N of M values).

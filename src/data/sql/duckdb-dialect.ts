@@ -6,6 +6,7 @@ import {
   duckdbCountDistinctPeriods,
   duckdbLifecycleCounts,
   duckdbRetentionCounts,
+  duckdbTrailingActiveUsers,
 } from './duckdb-period-sets.ts';
 import { Identifier, ident, join, raw, Sql, sql, Value } from './sql.ts';
 
@@ -102,10 +103,12 @@ export const duckdbDialect: Dialect = {
     return sql`CAST(${date} AS TIMESTAMP)`;
   },
 
-  activityRuns(source, partition, windowDays) {
-    const keys = join(partition.map((name) => ident(name)));
-    const covered = duckdbDialect.addUnits('day', sql`${ident('day')}`, windowDays);
-    return sql`SELECT ${keys}, ${ident('day')} AS run_start, CASE WHEN next_day IS NOT NULL AND next_day < ${covered} THEN next_day ELSE ${covered} END AS run_end FROM (SELECT ${keys}, ${ident('day')}, lead(${ident('day')}) OVER (PARTITION BY ${keys} ORDER BY ${ident('day')}) AS next_day FROM (${source}) AS active) AS ordered`;
+  trailingActiveUsers(source, keys, windowDays, days) {
+    return duckdbTrailingActiveUsers(source, keys, windowDays, days);
+  },
+
+  dayNumber(midnight) {
+    return sql`CAST(epoch_us(${midnight}) // 86400000000 AS INTEGER)`;
   },
 
   topRows(rows, order, limit) {

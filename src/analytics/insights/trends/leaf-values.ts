@@ -1,6 +1,13 @@
 import { daysBetween } from '../date-range.ts';
 import { type Bucket, bucketLabel } from './buckets.ts';
-import { type BreakdownValue, type LeafQuery, leafRowsSql, rankingSql } from './leaf-sql.ts';
+import {
+  type BreakdownValue,
+  countedDays,
+  type LeafQuery,
+  leafRowsSql,
+  rankingSql,
+  windowBase,
+} from './leaf-sql.ts';
 import { zeroWhenEmpty } from './math.ts';
 
 /** A leaf's values per group (kept combination index, -1 for other), one per bucket. */
@@ -38,35 +45,16 @@ export async function leafValues(query: LeafQuery, buckets: readonly Bucket[]): 
     return { groups, empty };
   }
 
-  // Runs: +n on the first day, −n on the end day; the running sum is the number of active partitions
-  // on each day of the range, and a bucket's value is the one on its (clipped) last day.
-  const { from, to } = query.range;
-  const days = daysBetween(from, to) + 1;
-  const deltas = new Map<number, Float64Array>();
+  // Days: the count on each bucket's (clipped) last day, as a day number from the window's base.
+  const base = windowBase(query, query.leaf.aggregate.kind === 'window' ? query.leaf.aggregate.days : 1);
+  const index = new Map(countedDays(query).map((day, i) => [daysBetween(base, day), i]));
   for (const row of result) {
-    const g = Number(row.g);
-    let delta = deltas.get(g);
-    if (!delta) {
-      delta = new Float64Array(days + 1);
-      deltas.set(g, delta);
-    }
-    const n = Number(row.n);
-    const first = daysBetween(from, String(row.first_day).slice(0, 10));
-    const end = daysBetween(from, String(row.end_day).slice(0, 10));
-    delta[first] = (delta[first] as number) + n;
-    if (end <= days) delta[end] = (delta[end] as number) - n;
-  }
-  for (const [g, delta] of deltas) {
-    const active = new Float64Array(days);
-    let running = 0;
-    for (let i = 0; i < days; i++) {
-      running += delta[i] as number;
-      active[i] = running;
-    }
-    const values = groupOf(g);
-    buckets.forEach((bucket, i) => {
-      values[i] = active[daysBetween(from, bucket.lastDay)] as number;
-    });
+    const i = index.get(Number(row.day));
+    if (i === undefined)
+      throw new Error(
+        `trends: the database returned day ${String(row.day)}, which ends no bucket of the range`,
+      );
+    groupOf(row.g)[i] = Number(row.n);
   }
   return { groups, empty };
 }
