@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { buildExperiments, type Experiment } from '../analytics/experiments/experiment.ts';
+import { experimentsSchema } from '../analytics/experiments/experiment-definition.ts';
 import { metricsLayerSchema } from '../analytics/metrics/definitions.ts';
 import { SemanticLayer } from '../analytics/metrics/semantic-layer.ts';
 import { DEFAULT_LIMITS, type IngestLimits } from '../data/events/event.ts';
@@ -34,6 +36,7 @@ export const projectFileSchema = z.strictObject({
     })
     .optional(),
   ...metricsLayerSchema,
+  ...experimentsSchema,
 });
 
 export type ProjectFileSource = z.infer<typeof projectFileSchema>;
@@ -49,6 +52,8 @@ export interface ProjectFile {
   limits: IngestLimits;
   /** The validated metrics layer: metrics, dimensions, named filters and cohorts. */
   layer: SemanticLayer;
+  /** The declared experiments, validated against the metrics layer. */
+  experiments: ReadonlyMap<string, Experiment>;
 }
 
 export const PROJECT_FILE_NAME = 'sightline.yaml';
@@ -123,6 +128,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
 function resolve(file: string | null, source: ProjectFileSource): ProjectFile {
   const base = file ? path.dirname(file) : process.cwd();
   const relative = (p: string | undefined): string | undefined => (p ? path.resolve(base, p) : undefined);
+  const layer = buildLayer(source, file ?? PROJECT_FILE_NAME);
   return {
     file,
     project: source.project,
@@ -130,7 +136,8 @@ function resolve(file: string | null, source: ProjectFileSource): ProjectFile {
     deadLetter: relative(source.ingest?.deadLetter),
     mapping: source.ingest?.mapping,
     limits: { ...DEFAULT_LIMITS, ...source.ingest?.limits },
-    layer: buildLayer(source, file ?? PROJECT_FILE_NAME),
+    layer,
+    experiments: withFile(file ?? PROJECT_FILE_NAME, () => buildExperiments(source.experiments, layer)),
   };
 }
 
@@ -142,6 +149,19 @@ function buildLayer(source: ProjectFileSource, file: string): SemanticLayer {
     if (error instanceof SightlineError && error.code === 'SL_METRICS_INVALID') {
       const problems = ((error.details?.problems ?? []) as string[]).map((p) => `${file}: ${p}`);
       throw new SightlineError('SL_METRICS_INVALID', problems.join('; '), { details: { problems } });
+    }
+    throw error;
+  }
+}
+
+/** Runs a cross-reference check, prefixing each problem it reports with the file like the schema's. */
+function withFile<T>(file: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof SightlineError && error.code === 'SL_EXPERIMENT_INVALID') {
+      const problems = ((error.details?.problems ?? []) as string[]).map((p) => `${file}: ${p}`);
+      throw new SightlineError(error.code, problems.join('; '), { details: { problems } });
     }
     throw error;
   }

@@ -161,6 +161,38 @@ export const ERROR_CODES = {
     summary: 'Input to a statistics command is malformed: a missing field, a non-number, or an unsupported combination.',
     hint: 'see `sightline stats compare --help` for the input format',
   },
+  SL_EXPERIMENT_INVALID: {
+    summary:
+      'An experiment in sightline.yaml has an error: an unknown metric, variant or dimension, a control that is not a variant, a metric with no per-user form.',
+    hint: 'fix the listed keys under experiments: in sightline.yaml',
+  },
+  SL_UNKNOWN_EXPERIMENT: {
+    summary: 'A command named an experiment that sightline.yaml does not declare.',
+    hint: 'declare it under experiments: in sightline.yaml, or check the spelling',
+  },
+  SL_EXPERIMENT_NO_EXPOSURES: {
+    summary: 'No user of an experiment was exposed in its analysis window, so there is nothing to analyse.',
+    hint: 'check the start and end dates and how the arms are assigned (exposures, an event field, a hash)',
+  },
+  SL_EXPERIMENT_SRM: {
+    summary:
+      'Warning: sample ratio mismatch: the users per variant differ from the expected split (chi-square p < 0.001), so the assignment or the logging is broken and the results cannot be trusted.',
+    hint: 'look for a bug in assignment, redirects, bots or exposure logging before reading any effect',
+  },
+  SL_EXPERIMENT_MULTIPLE_ARMS: {
+    summary: 'Warning: some users were seen in more than one variant and were left out of the analysis.',
+    hint: 'check that the assignment is sticky per user (the same user id always gets the same variant)',
+  },
+  SL_EXPERIMENT_UNDECLARED_VARIANT: {
+    summary:
+      'Warning: some users were exposed to a variant the experiment does not declare and were left out.',
+    hint: 'add the variant to the experiment in sightline.yaml, or fix the exposure logging',
+  },
+  SL_EXPERIMENT_AA_FAILED: {
+    summary:
+      'Warning: an A/A experiment (two identical arms) shows a significant difference or a sample ratio mismatch, so the split system cannot be trusted.',
+    hint: 'run `sightline experiment aa NAME` and check the assignment before trusting A/B results',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
