@@ -1,6 +1,6 @@
 /**
  * A naive paths implementation written from the definition, sharing no code with the SQL compiler:
- * the events of the range that take part, each user's in (time, id) order, cut into sessions at gaps
+ * the events of the range that take part, each user's in (time, name) order, cut into sessions at gaps
  * longer than the session gap, repeats collapsed within a session on request; then one path per session
  * (no anchor), or from / to the user's first anchor event within its session.
  */
@@ -38,6 +38,8 @@ export function naivePaths(events: readonly TestEvent[], spec: NaivePathsSpec) {
   // Each path: its user and its events in time order, with the step of each.
   const paths: { user: string; events: string[]; steps: number[] }[] = [];
   for (const [user, ordered] of byUser(taking)) {
+    // Events at the same instant are ordered by name.
+    ordered.sort((a, b) => a.ms - b.ms || cmp(a.event, b.event) || a.index - b.index);
     const sessions = splitSessions(ordered, spec.gapSeconds).map((session) =>
       spec.collapseRepeats ? session.filter((e, i) => i === 0 || session[i - 1]?.event !== e.event) : session,
     );

@@ -35,7 +35,7 @@ const PROJECTS: Record<string, TestEvent[]> = {
     ev('u1', 'view', at('10:03')),
     ev('u1', 'like', at('10:04')),
   ],
-  // Same instant: the order of loading (event ids) decides.
+  // Same instant: event names decide (code point order), not the order of loading.
   ties: [ev('u1', 'open', at('10:00')), ev('u1', 'like', at('10:00')), ev('u1', 'view', at('10:00'))],
   // Berlin (CEST, UTC+2): local 2026-10-25 begins at 22:00 UTC on 10-24.
   zone: [
@@ -140,9 +140,9 @@ describe('paths', () => {
     expect(collapsed.topPaths).toEqual([{ path: ['open', 'view', 'like'], users: 1 }]);
   });
 
-  it('orders events at the same instant by their ids', async () => {
+  it('orders events at the same instant by their names', async () => {
     const r = await paths('ties', {});
-    expect(r.topPaths).toEqual([{ path: ['open', 'like', 'view'], users: 1 }]);
+    expect(r.topPaths).toEqual([{ path: ['like', 'open', 'view'], users: 1 }]);
   });
 
   it('keeps the names given in --events and the anchor event', async () => {

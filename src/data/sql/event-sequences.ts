@@ -3,7 +3,8 @@ import type { Sql } from './sql.ts';
 /**
  * The input of `Dialect.sessionRows`, the core of the sessions insight.
  *
- * `events` is a subquery with the columns `user_id`, `ts`, `ord` (a tie-breaker, unique per user) and the
+ * `events` is a subquery with the columns `user_id`, `ts`, `ord` (a tie-breaker: events of a user that
+ * tie on both must be interchangeable for the result, which holds for any `ord` when nothing is carried) and the
  * `carry` columns, holding the events that count (already filtered) from `gapSeconds` before `start` to
  * `gapSeconds` after `end`. Each user's events, in (`ts`, `ord`) order, start a new session when more than
  * `gapSeconds` passed since the previous one (an equal gap continues it).
@@ -34,7 +35,8 @@ export interface PathAnchor {
 /**
  * The input of `Dialect.pathCounts`, the core of the paths insight.
  *
- * `events` is a subquery with the columns `user_id`, `ts`, `ord` (a tie-breaker, unique per user) and
+ * `events` is a subquery with the columns `user_id`, `ts`, `ord` (a tie-breaker: events of a user that
+ * tie on both must be interchangeable, as they are when `ord` is the event name) and
  * `event`: the events that take part (already filtered to the range, the names and the filters). Each
  * user's events, in (`ts`, `ord`) order, are cut into sessions wherever more than `gapSeconds` pass between
  * consecutive events (an equal gap continues the session). With `collapseRepeats`, an event whose name

@@ -68,7 +68,9 @@ export function sessionsSql(ctx: InsightContext, q: SessionsQuery): Sql {
       columns: [
         sql`${scope.column('user_id')} AS user_id`,
         sql`${scope.column('ts')} AS ts`,
-        sql`${scope.column('event_id')} AS ord`,
+        // Without a breakdown nothing depends on the order of events at the same instant, so they need
+        // no tie-breaker (sorting by the event id as well doubles the cost of the per-user sort).
+        q.breakdown ? sql`${scope.column('event_id')} AS ord` : sql`0 AS ord`,
         sql`${breakdown} AS breakdown`,
       ],
       filters: [q.filter],
