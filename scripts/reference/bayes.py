@@ -3,7 +3,7 @@
 The risks are integrated numerically (scipy.integrate.quad of max(theta, 0) and max(-theta, 0) against the
 normal density) rather than taken from the closed forms the code uses, so the two are independent.
 
-Run: python3 scripts/reference/bayes.py > test/fixtures/scipy/bayes.json
+Run: python3 scripts/reference/bayes.py > test/fixtures/scipy/bayes.json && npx biome format --write test/fixtures/scipy/bayes.json
 """
 import json
 import sys

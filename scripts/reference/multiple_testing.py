@@ -3,7 +3,7 @@
 Benjamini-Hochberg adjusted p-values from scipy.stats.false_discovery_control on seeded random vectors,
 some rounded to two decimals so that they contain ties.
 
-Run: python3 scripts/reference/multiple_testing.py > test/fixtures/scipy/multiple-testing.json
+Run: python3 scripts/reference/multiple_testing.py > test/fixtures/scipy/multiple-testing.json && npx biome format --write test/fixtures/scipy/multiple-testing.json
 """
 import json
 import sys

@@ -6,7 +6,7 @@ continuity correction), which for r = 1 is the issue's formula
     n = (z_{1-a/2} sqrt(2 pbar (1-pbar)) + z_{1-b} sqrt(p1(1-p1) + p2(1-p2)))^2 / (p2 - p1)^2.
 MDEs for proportions are solved with scipy.optimize.brentq, power with scipy.stats.norm.
 
-Run: python3 scripts/reference/power.py > test/fixtures/scipy/power.json
+Run: python3 scripts/reference/power.py > test/fixtures/scipy/power.json && npx biome format --write test/fixtures/scipy/power.json
 """
 import json
 import math
