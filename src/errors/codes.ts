@@ -145,6 +145,21 @@ export const ERROR_CODES = {
       'Warning: users whose attempts that got furthest in a funnel all had an excluded event between the given steps were left out of the funnel (PostHog semantics).',
     hint: 'drop or narrow --exclude to count them',
   },
+  SL_AA_SAMPLE_TOO_LARGE: {
+    summary:
+      'An A/A simulation was asked for more users per arm than the pool or a group of the split holds (each draw is without replacement).',
+    hint: 'lower --sample to at most half the pool, or the size of the smaller group',
+  },
+  SL_AA_LARGE_SAMPLE_FRACTION: {
+    summary:
+      'Warning: each A/A draw takes more than 2% of the smaller group of a real split, so the draws share that split’s chance difference and even a sound split’s false-positive rate moves away from alpha.',
+    hint: 'lower --sample to the number the message gives',
+  },
+  SL_AA_DISCRETE_PVALUES: {
+    summary:
+      'Warning: many A/A draws share one p-value (a discrete metric such as a conversion at a small sample), so the p-values cannot be exactly uniform and the KS condition of the verdict can fail on a sound split.',
+    hint: 'judge the split by the false-positive rate, or raise --sample',
+  },
   SL_STATS_EMPTY_ARM: {
     summary: 'Warning: an arm has too few units (fewer than 2) for a test, so its p-value and interval are left out.',
     hint: 'wait for more traffic, or check the arm assignment',
