@@ -1,6 +1,6 @@
 """Reference values for src/math/stats/aa-simulation.ts, computed once with scipy and committed.
 
-Run: python3 scripts/reference/aa-simulation.py > test/fixtures/scipy/aa-simulation.json
+Run: python3 scripts/reference/aa-simulation.py > test/fixtures/scipy/aa-simulation.json && npx biome format --write test/fixtures/scipy/aa-simulation.json
 
 - wilson: 95% (and 99%) Wilson score intervals of a proportion, scipy.stats.binomtest(...).proportion_ci.
 - splitFpr: 2·Φ(−z₁₋α/₂/√(1 − f)), the false-positive rate of a real split with equal group means when
