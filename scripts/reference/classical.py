@@ -250,6 +250,19 @@ explicit = [0.02, 0.11, 0.13, 0.4, 0.41, 0.42, 0.77, 0.9]
 r = stats.kstest(explicit, "uniform")
 ks_samples.append({"values": explicit, "n": len(explicit), "statistic": float(r.statistic), "pValue": float(r.pvalue)})
 
+# --- `sightline stats compare` on the "skewed" t-test dataset: every scipy test of a mean metric ------
+compare_control, compare_treatment = t_datasets["skewed"]
+compare = {"dataset": "skewed"}
+for kind, equal_var in (("welch", False), ("student", True)):
+    r = stats.ttest_ind(compare_treatment, compare_control, equal_var=equal_var)
+    ci = r.confidence_interval(0.95)
+    compare[kind] = {"effect": float(compare_treatment.mean() - compare_control.mean()),
+                     "ci": [float(ci.low), float(ci.high)], "pValue": float(r.pvalue)}
+r = stats.mannwhitneyu(compare_treatment, compare_control, method="asymptotic")
+compare["mannwhitney"] = {"u": float(r.statistic), "pValue": float(r.pvalue)}
+n_c, n_t = len(compare_control), len(compare_treatment)
+compare["srm"] = {"pValue": float(stats.chisquare([n_c, n_t]).pvalue)}
+
 json.dump({
     "scipy": scipy.__version__,
     "numpy": np.__version__,
@@ -263,5 +276,6 @@ json.dump({
     "kstwo": kstwo_cases,
     "kolmogorov": kolmogorov_cases,
     "ks": ks_samples,
+    "compare": compare,
 }, sys.stdout, indent=1, allow_nan=False)
 print()
