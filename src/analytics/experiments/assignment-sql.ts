@@ -90,6 +90,26 @@ export function assignmentSql(ctx: InsightContext, experiment: Experiment, windo
   }
 }
 
+/**
+ * `SELECT … AS day`: the UTC day of the experiment's first exposure ever (the first event with a mapped
+ * value for an event field, the first matching event for a hash), NULL when there is none; the default
+ * start of the analysis window.
+ */
+export function firstExposureSql(ctx: InsightContext, experiment: Experiment): Sql {
+  const arms = experiment.arms;
+  const d = ctx.dialect;
+  const scope = new QueryScope(d, ctx.layer, ctx.project, d.timestamp('9999-12-31 00:00:00'), 'xe', 'xu');
+  const day = (ts: Sql): Sql => sql`CAST(${d.truncate('day', sql`min(${ts})`)} AS DATE) AS day`;
+  if (arms.from === 'exposures')
+    return sql`SELECT ${day(sql`first_exposure`)} FROM exposures WHERE project_id = ${ctx.project} AND experiment = ${arms.experiment ?? experiment.name}`;
+  const conditions = [
+    sql`${scope.column('project_id')} = ${ctx.project}`,
+    arms.from === 'event_field' ? d.oneOf(dimensionSql(scope, arms.field), Object.keys(arms.values)) : sql``,
+    arms.event ? sql`${scope.column('event')} = ${arms.event}` : sql``,
+  ];
+  return sql`SELECT ${day(scope.column('ts'))} FROM events ${ident('xe')}${scope.usersJoin()} WHERE ${and(conditions)}`;
+}
+
 /** `WITH a AS (assignment) body` where the engine has CTEs, else the body with `a` inlined. */
 export function withAssignment(
   ctx: InsightContext,

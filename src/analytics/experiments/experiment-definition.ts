@@ -65,8 +65,11 @@ export const experimentDefinitionSchema = z.strictObject({
   primary: experimentMetricSchema,
   secondary: z.array(experimentMetricSchema).default([]),
   guardrails: z.array(experimentMetricSchema).default([]),
-  /** First day of the analysis window (exposures on or after 00:00 UTC of it count). */
-  start: date,
+  /**
+   * First day of the analysis window (exposures on or after 00:00 UTC of it count); default the day of
+   * the first exposure (the first event with a mapped value, the first event at all for a hash).
+   */
+  start: date.optional(),
   /** Last day of the window, inclusive; default the day of the latest event. */
   end: date.optional(),
   /** Days before each user's first exposure whose metric value is the CUPED covariate. */

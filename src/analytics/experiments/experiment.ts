@@ -70,7 +70,7 @@ export function buildExperiments(
         problems.push(`${at}.arms.field: ${error.message}`);
       }
     }
-    if (definition.end !== undefined && definition.end < definition.start)
+    if (definition.end !== undefined && definition.start !== undefined && definition.end < definition.start)
       problems.push(`${at}.end: ${definition.end} is before start ${definition.start}`);
     if (definition.validatedBy !== undefined) {
       const other = source?.[definition.validatedBy];
