@@ -8,7 +8,7 @@ import {
   duckdbRetentionCounts,
   duckdbTrailingActiveUsers,
 } from './duckdb-period-sets.ts';
-import { Identifier, ident, join, raw, Sql, sql, Value } from './sql.ts';
+import { Identifier, join, raw, Sql, sql, Value } from './sql.ts';
 
 const CAPABILITIES = {
   cte: true,
