@@ -172,6 +172,31 @@ export const ERROR_CODES = {
     summary: 'Warning: the values have no variance, so there is no standard error, p-value or interval.',
     hint: 'check that the metric varies between users (a constant metric cannot be tested)',
   },
+  SL_STATS_ZERO_DENOMINATOR: {
+    summary:
+      'Warning: the denominator of a ratio metric sums to 0 in an arm (for example no views), so the ratio is undefined.',
+    hint: 'check the denominator metric and the arm assignment',
+  },
+  SL_STATS_UNDEFINED_REPLICATES: {
+    summary:
+      'Warning: some bootstrap replicates were undefined (a resample whose denominator or control mean is 0) and were left out of the interval.',
+    hint: 'use more units per arm, or the absolute effect',
+  },
+  SL_STATS_BCA_UNDEFINED: {
+    summary:
+      'Warning: the BCa bootstrap interval is undefined for this statistic and data (the estimate lies outside every replicate, or the jackknife does not vary), so the percentile interval is reported instead.',
+    hint: 'use more replicates, or ask for the percentile interval',
+  },
+  SL_STATS_NO_COVARIATE: {
+    summary:
+      'Warning: the pre-period covariate does not vary (or is missing for every unit), so CUPED made no adjustment.',
+    hint: 'check the pre-period window and the covariate metric',
+  },
+  SL_STATS_SPARSE_STRATUM: {
+    summary:
+      'Warning: some strata had fewer than 2 units in an arm and were left out of the post-stratified estimate; the weights of the others were renormalised.',
+    hint: 'merge small strata, or stratify by a coarser dimension',
+  },
   SL_STATS_INPUT_INVALID: {
     summary: 'Input to a statistics command is malformed: a missing field, a non-number, or an unsupported combination.',
     hint: 'see `sightline stats compare --help` for the input format',
