@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, createRngFromState, type Rng } from '../random.ts';
-import {
-  bootstrapMeanDifference,
-  bootstrapStatistic,
-  resampledSum,
-  seededState,
-  uniformIndex,
-} from './bootstrap.ts';
+import { bootstrapMeanDifference, bootstrapStatistic } from './bootstrap.ts';
 import { chiSquareSf } from './distributions.ts';
 import { momentsOf } from './moments.ts';
+import { resampledSum, seededState, uniformIndex } from './resample.ts';
 
 const mean = (x: Float64Array): number => x.reduce((a, b) => a + b, 0) / x.length;
 
