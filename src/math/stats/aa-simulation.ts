@@ -97,6 +97,9 @@ export interface AaSimulationResult {
   readonly warnings: readonly StatWarning[];
 }
 
+const TWO_POW_32 = 4294967296;
+const INV_TWO_POW_32 = 1 / TWO_POW_32;
+
 /** Draws between two calls of `onProgress`. */
 export const PROGRESS_EVERY = 250;
 
@@ -115,8 +118,9 @@ type DrawTest = (a: Int32Array, aFrom: number, b: Int32Array, bFrom: number, n: 
  * xoshiro128** stream: step i swaps position i with a uniform position in [i, m), so after N steps the
  * first N entries are a uniform sample without replacement. The array is not reset between draws; a
  * partial shuffle of any arrangement gives a uniform sample, so each draw is uniform and independent of
- * the previous ones. Position j = i + ⌊u·(m − i)⌋ with u a 32-bit uniform: the bias is below m/2³²
- * (about 1e-5 for a million users), far below the Monte Carlo error of any simulation here.
+ * the previous ones. Position j = i + U with U uniform on [0, m − i) by Lemire's multiply-shift with
+ * rejection, exactly uniform: resample.ts's `uniformIndex`, inlined here because it is the hot loop (a
+ * test checks that the draws are the ones `uniformIndex` gives).
  *
  * Welch's t (the default) needs only sums and sums of squares per arm, taken in the draw's one pass over
  * the selected users; values are centred near the pool mean first, which changes neither the difference
@@ -230,7 +234,19 @@ export function simulateAa(pool: AaPool, options: AaOptions = {}): AaSimulationR
 export function partialShuffle(idx: Int32Array, from: number, to: number, rng: Rng): void {
   const m = idx.length;
   for (let i = from; i < to; i++) {
-    const j = i + ((rng.next() * (m - i)) | 0);
+    const range = m - i;
+    let product = rng.nextUint32() * range;
+    let high = (product * INV_TWO_POW_32) >>> 0;
+    let low = product - high * TWO_POW_32;
+    if (low < range) {
+      const threshold = (TWO_POW_32 - range) % range;
+      while (low < threshold) {
+        product = rng.nextUint32() * range;
+        high = (product * INV_TWO_POW_32) >>> 0;
+        low = product - high * TWO_POW_32;
+      }
+    }
+    const j = i + high;
     const t = idx[j]!;
     idx[j] = idx[i]!;
     idx[i] = t;
