@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { reportFailure } from './cli-error.ts';
 import { registerCohort } from './commands/cohort.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerExperiment } from './commands/experiment.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerInsight } from './commands/insight.ts';
 import { registerMetrics } from './commands/metrics.ts';
@@ -26,6 +27,7 @@ registerSql(program);
 registerInsight(program);
 registerCohort(program);
 registerMetrics(program);
+registerExperiment(program);
 registerStatus(program);
 registerStart(program);
 

@@ -3,7 +3,11 @@ import type { AnalysisWindow } from '../../src/analytics/experiments/assignment-
 import type { Experiment } from '../../src/analytics/experiments/experiment.ts';
 import { exposureSummary } from '../../src/analytics/experiments/exposure-summary.ts';
 import { hashBucket, variantOfBucket } from '../../src/analytics/experiments/hash-bucket.ts';
-import { loadUserValues, type UserValues } from '../../src/analytics/experiments/user-values.ts';
+import {
+  loadBreakdowns,
+  loadUserValues,
+  type UserValues,
+} from '../../src/analytics/experiments/user-values.ts';
 import type { SemanticLayer } from '../../src/analytics/metrics/semantic-layer.ts';
 import { duckdbDialect } from '../../src/data/sql/duckdb-dialect.ts';
 import type { Warehouse } from '../../src/data/warehouse/warehouse.ts';
@@ -111,10 +115,12 @@ beforeAll(async () => {
 });
 afterAll(async () => dispose());
 
-async function values(experiment: string, metric: string, preDays?: number, breakdowns?: string[]) {
+async function values(experiment: string, metric: string, preDays?: number, dimensions: string[] = []) {
   const e = experiments.get(experiment)!;
   const plan = e.metrics.find((m) => m.plan.metric === metric)!.plan;
-  return loadUserValues(queriesFor(warehouse, layer), e, plan, WINDOW, { preDays, breakdowns });
+  const queries = queriesFor(warehouse, layer);
+  const breakdowns = await loadBreakdowns(queries, e, WINDOW, dimensions);
+  return loadUserValues(queries, e, plan, WINDOW, { preDays, breakdowns });
 }
 
 const plain = (v: UserValues) => ({

@@ -61,14 +61,14 @@ export function recommend(input: RecommendationInput): Recommendation {
 
   if (input.srm.mismatch)
     reasons.push(
-      `Sample ratio mismatch: the users per variant differ from the expected split (chi-square p = ${p(input.srm.pValue)} < ${input.srm.threshold}), so the assignment or its logging is broken and no effect can be trusted.`,
+      `Sample ratio mismatch: the users per variant differ from the expected split (chi-square ${pIs(input.srm.pValue)} < ${input.srm.threshold}), so the assignment or its logging is broken and no effect can be trusted.`,
     );
   if (input.aaFailure) reasons.push(input.aaFailure);
   if (input.kind === 'aa') {
     const different = input.metrics.flatMap((m) =>
       m.variants
         .filter((v) => v.significant)
-        .map((v) => `${m.metric} (${v.variant}: adjusted p = ${p(v.adjustedPValue)})`),
+        .map((v) => `${m.metric} (${v.variant}: adjusted ${pIs(v.adjustedPValue)})`),
     );
     if (different.length > 0)
       reasons.push(
@@ -102,7 +102,7 @@ export function recommend(input: RecommendationInput): Recommendation {
       gain(b.result, primary.better) > gain(a.result, primary.better) ? b : a,
     );
     reasons.push(
-      `${primary.metric} is significantly better for ${best.result.variant} after correction: ${describe(best.result, 'relative')} (adjusted p = ${p(best.result.adjustedPValue)}).`,
+      `${primary.metric} is significantly better for ${best.result.variant} after correction: ${describe(best.result, 'relative')} (adjusted ${pIs(best.result.adjustedPValue)}).`,
     );
     reasons.push(
       guardrails.length > 0
@@ -176,7 +176,7 @@ export function describe(result: VariantResult, scale: 'relative' | 'absolute'):
   const show = (x: number) => (relative ? pct(x, true) : signed(x));
   if (r.effect === null) return 'no effect could be estimated';
   const ci = r.ci ? ` (CI ${show(r.ci[0])} to ${show(r.ci[1])})` : '';
-  return `${show(r.effect)}${ci}, p = ${p(result.pValue)}`;
+  return `${show(r.effect)}${ci}, ${pIs(result.pValue)}`;
 }
 
 export function pct(x: number, sign = false): string {
@@ -187,6 +187,11 @@ export function pct(x: number, sign = false): string {
 function signed(x: number): string {
   const text = Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(4);
   return x >= 0 ? `+${text}` : text;
+}
+
+/** "p = 0.0123", or "p < 1e-16" below double precision's resolution of a p-value near 0. */
+export function pIs(value: number | null): string {
+  return value !== null && value < 1e-16 ? 'p < 1e-16' : `p = ${p(value)}`;
 }
 
 /** A p-value with 3 significant digits (or "< 1e-16"). */

@@ -39,12 +39,13 @@ export interface UserValues {
 
 export interface UserValuesOptions {
   readonly preDays?: number | undefined;
-  readonly breakdowns?: readonly string[];
+  /** Breakdown columns from `loadBreakdowns` for the same experiment and window, attached as they are. */
+  readonly breakdowns?: readonly BreakdownColumn[];
 }
 
 /**
- * The one set-based query behind `UserValues`: the assignment, a left join of each user's aggregated
- * events (so inactive users get zeros), and, for breakdowns, each user's first present value of each dimension at or after exposure. Columns: arm, v0 [, v1] [, p0 [, p1]], b0, b1, ….
+ * The one set-based query behind `UserValues`: the assignment and a left join of each user's aggregated
+ * events, so inactive users get zeros. Columns: arm, v0 [, v1] [, p0 [, p1]], in user-id order.
  */
 export function userValuesSql(
   queries: ExperimentQueries,
@@ -86,38 +87,18 @@ export function userValuesSql(
     names ? d.oneOf(scope.column('event'), names) : sql``,
   ]);
 
-  const breakdownScope = new QueryScope(d, ctx.layer, ctx.project, window.end, 'be', 'bu');
-  // The first value that is present: an exposure event often carries no dimensions of its own.
-  const breakdowns = (options.breakdowns ?? []).map((ref, i) => {
-    const value = dimensionSql(breakdownScope, ref);
-    const order = [
-      sql`(CASE WHEN ${value} IS NULL THEN 1 ELSE 0 END)`,
-      breakdownScope.column('ts'),
-      breakdownScope.column('event_id'),
-    ];
-    return sql`${d.argMin(value, order)} AS ${ident(`b${i}`)}`;
-  });
-  const variants = experiment.variants;
-  const armCase = sql`(CASE a.variant ${join(
-    variants.map((v, i) => sql`WHEN ${v} THEN ${i}`),
-    ' ',
-  )} END)`;
+  const armCase = armSql(experiment);
   const columns = [
     sql`${armCase} AS arm`,
     ...measures.map((_, i) => sql`CAST(coalesce(m.${ident(`v${i}`)}, 0) AS DOUBLE) AS ${ident(`v${i}`)}`),
     ...(pre
       ? measures.map((_, i) => sql`CAST(coalesce(m.${ident(`p${i}`)}, 0) AS DOUBLE) AS ${ident(`p${i}`)}`)
       : []),
-    ...breakdowns.map((_, i) => sql`b.${ident(`b${i}`)} AS ${ident(`b${i}`)}`),
   ];
 
   return withAssignment(ctx, assignmentSql(ctx, experiment, window), (a) => {
     const scan = sql`SELECT ${scope.column('user_id')} AS user_id, ${join(aggregates)} FROM events ${ident('e')}${scope.usersJoin()} JOIN ${a('a2')} ON a2.user_id = ${scope.column('user_id')} WHERE ${where} GROUP BY ${scope.column('user_id')}, a2.first_exposure`;
-    const breakdownScan =
-      breakdowns.length === 0
-        ? sql``
-        : sql` LEFT JOIN (SELECT ${breakdownScope.column('user_id')} AS user_id, ${join(breakdowns)} FROM events ${ident('be')}${breakdownScope.usersJoin()} JOIN ${a('ba')} ON ba.user_id = ${breakdownScope.column('user_id')} WHERE ${breakdownScope.column('project_id')} = ${ctx.project} AND ${breakdownScope.column('ts')} >= ${window.start} AND ${breakdownScope.column('ts')} >= ba.first_exposure AND ${breakdownScope.column('ts')} < ${window.end} GROUP BY ${breakdownScope.column('user_id')}) b ON b.user_id = a.user_id`;
-    return sql`SELECT ${join(columns)} FROM ${a('a')} LEFT JOIN (${scan}) m ON m.user_id = a.user_id${breakdownScan} WHERE a.arms = 1 AND ${d.oneOf(sql`a.variant`, variants)} ORDER BY a.user_id`;
+    return sql`SELECT ${join(columns)} FROM ${a('a')} LEFT JOIN (${scan}) m ON m.user_id = a.user_id WHERE ${analysedSql(queries, experiment)} ORDER BY a.user_id`;
   });
 }
 
@@ -154,6 +135,50 @@ function measureSql(
   }
 }
 
+/** `CASE a.variant WHEN control THEN 0 …`: the variant's index in the experiment's order. */
+function armSql(experiment: Experiment): Sql {
+  return sql`(CASE a.variant ${join(
+    experiment.variants.map((v, i) => sql`WHEN ${v} THEN ${i}`),
+    ' ',
+  )} END)`;
+}
+
+/** The users analysed: in one declared variant only. */
+function analysedSql(queries: ExperimentQueries, experiment: Experiment): Sql {
+  return sql`a.arms = 1 AND ${queries.ctx.dialect.oneOf(sql`a.variant`, experiment.variants)}`;
+}
+
+/** Columns that grow by doubling while a result streams in. */
+class Columns {
+  private capacity = 1024;
+  n = 0;
+  arm = new Uint16Array(this.capacity);
+  readonly values: Float64Array[];
+  readonly codes: Uint32Array[];
+
+  constructor(values: number, codes: number) {
+    this.values = Array.from({ length: values }, () => new Float64Array(this.capacity));
+    this.codes = Array.from({ length: codes }, () => new Uint32Array(this.capacity));
+  }
+
+  /** Makes room for one more user and returns its index. */
+  next(): number {
+    if (this.n === this.capacity) {
+      this.capacity *= 2;
+      this.arm = grow(this.arm, this.capacity);
+      for (let i = 0; i < this.values.length; i++) this.values[i] = grow(this.values[i]!, this.capacity);
+      for (let i = 0; i < this.codes.length; i++) this.codes[i] = grow(this.codes[i]!, this.capacity);
+    }
+    return this.n++;
+  }
+}
+
+function grow<T extends Float64Array | Uint16Array | Uint32Array>(a: T, capacity: number): T {
+  const bigger = new (a.constructor as new (n: number) => T)(capacity);
+  bigger.set(a);
+  return bigger;
+}
+
 /** Runs `userValuesSql` and reads the result into columns. */
 export async function loadUserValues(
   queries: ExperimentQueries,
@@ -163,41 +188,84 @@ export async function loadUserValues(
   options: UserValuesOptions = {},
 ): Promise<UserValues> {
   const fragment = userValuesSql(queries, experiment, plan, window, options);
-  const ratio = plan.denominator !== undefined;
-  const withPre = options.preDays !== undefined;
-  const dimensions = options.breakdowns ?? [];
-  let capacity = 1024;
-  let n = 0;
-  let arm = new Uint16Array(capacity);
-  const columns = {
-    value: new Float64Array(capacity),
-    denominator: ratio ? new Float64Array(capacity) : undefined,
-    pre: withPre ? new Float64Array(capacity) : undefined,
-    preDenominator: ratio && withPre ? new Float64Array(capacity) : undefined,
-  };
-  let codes = dimensions.map(() => new Uint32Array(capacity));
-  const dictionaries = dimensions.map(() => new Map<string | null, number>());
-  const grow = <T extends Float64Array | Uint16Array | Uint32Array>(a: T): T => {
-    const bigger = new (a.constructor as new (n: number) => T)(capacity);
-    bigger.set(a);
-    return bigger;
-  };
+  const names = ['v0'];
+  if (plan.denominator) names.push('v1');
+  if (options.preDays !== undefined) names.push(...(plan.denominator ? ['p0', 'p1'] : ['p0']));
+  const columns = new Columns(names.length, 0);
   for await (const batch of queries.batches(fragment)) {
     for (const row of batch) {
-      if (n === capacity) {
-        capacity *= 2;
-        arm = grow(arm);
-        columns.value = grow(columns.value);
-        if (columns.denominator) columns.denominator = grow(columns.denominator);
-        if (columns.pre) columns.pre = grow(columns.pre);
-        if (columns.preDenominator) columns.preDenominator = grow(columns.preDenominator);
-        codes = codes.map(grow);
-      }
-      arm[n] = row['arm'] as number;
-      columns.value[n] = row['v0'] as number;
-      if (columns.denominator) columns.denominator[n] = row['v1'] as number;
-      if (columns.pre) columns.pre[n] = row['p0'] as number;
-      if (columns.preDenominator) columns.preDenominator[n] = row['p1'] as number;
+      const i = columns.next();
+      columns.arm[i] = row['arm'] as number;
+      for (let j = 0; j < names.length; j++) columns.values[j]![i] = row[names[j]!] as number;
+    }
+  }
+  const { n } = columns;
+  const column = (name: string) => {
+    const j = names.indexOf(name);
+    return j < 0 ? undefined : columns.values[j]!.subarray(0, n);
+  };
+  const breakdowns = options.breakdowns ?? [];
+  for (const b of breakdowns)
+    if (b.codes.length !== n)
+      throw new Error(`breakdown ${b.dimension} has ${b.codes.length} users, the metric ${plan.metric} ${n}`);
+  return {
+    metric: plan.metric,
+    kind: plan.kind,
+    variants: experiment.variants,
+    n,
+    arm: columns.arm.subarray(0, n),
+    value: column('v0')!,
+    denominator: column('v1'),
+    pre: column('p0'),
+    preDenominator: column('p1'),
+    breakdowns,
+  };
+}
+
+/**
+ * One query for the breakdowns of every metric: each analysed user's first present value of each
+ * dimension at or after exposure (an exposure event often carries no dimensions of its own), in the
+ * user-id order of `userValuesSql`, so its columns line up with every metric's users.
+ */
+export function breakdownValuesSql(
+  queries: ExperimentQueries,
+  experiment: Experiment,
+  window: AnalysisWindow,
+  dimensions: readonly string[],
+): Sql {
+  const { ctx } = queries;
+  const d = ctx.dialect;
+  const scope = new QueryScope(d, ctx.layer, ctx.project, window.end, 'be', 'bu');
+  const firsts = dimensions.map((ref, i) => {
+    const value = dimensionSql(scope, ref);
+    const order = [
+      sql`(CASE WHEN ${value} IS NULL THEN 1 ELSE 0 END)`,
+      scope.column('ts'),
+      scope.column('event_id'),
+    ];
+    return sql`${d.argMin(value, order)} AS ${ident(`b${i}`)}`;
+  });
+  const ts = scope.column('ts');
+  return withAssignment(ctx, assignmentSql(ctx, experiment, window), (a) => {
+    const scan = sql`SELECT ${scope.column('user_id')} AS user_id, ${join(firsts)} FROM events ${ident('be')}${scope.usersJoin()} JOIN ${a('ba')} ON ba.user_id = ${scope.column('user_id')} WHERE ${scope.column('project_id')} = ${ctx.project} AND ${ts} >= ${window.start} AND ${ts} >= ba.first_exposure AND ${ts} < ${window.end} GROUP BY ${scope.column('user_id')}`;
+    const columns = dimensions.map((_, i) => sql`b.${ident(`b${i}`)} AS ${ident(`b${i}`)}`);
+    return sql`SELECT ${armSql(experiment)} AS arm, ${join(columns)} FROM ${a('a')} LEFT JOIN (${scan}) b ON b.user_id = a.user_id WHERE ${analysedSql(queries, experiment)} ORDER BY a.user_id`;
+  });
+}
+
+/** Runs `breakdownValuesSql` and dictionary-encodes each dimension. */
+export async function loadBreakdowns(
+  queries: ExperimentQueries,
+  experiment: Experiment,
+  window: AnalysisWindow,
+  dimensions: readonly string[],
+): Promise<BreakdownColumn[]> {
+  if (dimensions.length === 0) return [];
+  const columns = new Columns(0, dimensions.length);
+  const dictionaries = dimensions.map(() => new Map<string | null, number>());
+  for await (const batch of queries.batches(breakdownValuesSql(queries, experiment, window, dimensions))) {
+    for (const row of batch) {
+      const i = columns.next();
       for (let j = 0; j < dimensions.length; j++) {
         const raw = row[`b${j}`];
         const label = raw === null || raw === undefined ? null : String(raw);
@@ -207,25 +275,13 @@ export async function loadUserValues(
           code = dictionary.size;
           dictionary.set(label, code);
         }
-        codes[j]![n] = code;
+        columns.codes[j]![i] = code;
       }
-      n++;
     }
   }
-  return {
-    metric: plan.metric,
-    kind: plan.kind,
-    variants: experiment.variants,
-    n,
-    arm: arm.subarray(0, n),
-    value: columns.value.subarray(0, n),
-    denominator: columns.denominator?.subarray(0, n),
-    pre: columns.pre?.subarray(0, n),
-    preDenominator: columns.preDenominator?.subarray(0, n),
-    breakdowns: dimensions.map((dimension, j) => ({
-      dimension,
-      labels: [...dictionaries[j]!.keys()],
-      codes: codes[j]!.subarray(0, n),
-    })),
-  };
+  return dimensions.map((dimension, j) => ({
+    dimension,
+    labels: [...dictionaries[j]!.keys()],
+    codes: columns.codes[j]!.subarray(0, columns.n),
+  }));
 }
