@@ -8,6 +8,7 @@ import { registerInsight } from './commands/insight.ts';
 import { registerMetrics } from './commands/metrics.ts';
 import { registerSql } from './commands/sql.ts';
 import { registerStart } from './commands/start.ts';
+import { registerStats } from './commands/stats.ts';
 import { registerStatus } from './commands/status.ts';
 
 const program = new Command()
@@ -28,6 +29,7 @@ registerInsight(program);
 registerCohort(program);
 registerMetrics(program);
 registerExperiment(program);
+registerStats(program);
 registerStatus(program);
 registerStart(program);
 
