@@ -10,8 +10,9 @@ import { compareCuped, cupedSumsOf } from '../../src/math/stats/cuped.ts';
 import { compareCupedRatio, cupedRatioSumsOf } from '../../src/math/stats/cuped-ratio.ts';
 import { normalSf } from '../../src/math/stats/distributions.ts';
 import { correctPValues } from '../../src/math/stats/multiple-testing.ts';
+import { sampleSize } from '../../src/math/stats/power.ts';
 import { proportionZTest } from '../../src/math/stats/proportion-test.ts';
-import { compareRatio, ratioSumsOf } from '../../src/math/stats/ratio.ts';
+import { compareRatio, ratioMoments, ratioSumsOf } from '../../src/math/stats/ratio.ts';
 import type { Comparison } from '../../src/math/stats/result.ts';
 import { confidenceSequence } from '../../src/math/stats/sequential.ts';
 import { tTest } from '../../src/math/stats/t-test.ts';
@@ -45,6 +46,22 @@ experiments:
     secondary: [ctr]
     preDays: 2
     ${WINDOW_YAML}
+  planted_small_mde:
+    arms: { from: exposures, experiment: planted }
+    variants: [control, treatment]
+    control: control
+    primary: ctr
+    ${WINDOW_YAML}
+    mde: 0.02
+  planted_sequential:
+    arms: { from: exposures, experiment: planted }
+    variants: [control, treatment]
+    control: control
+    primary: ctr
+    ${WINDOW_YAML}
+    mde: 0.02
+    sequential: true
+    sequentialTuning: 1000
   planted_field:
     arms: { from: event_field, field: exp_group, values: { A: control, B: treatment } }
     control: control
@@ -201,6 +218,51 @@ describe('the report on a warehouse with a planted effect', () => {
     // The planted pre-period rate predicts the later one, so CUPED removes a good share of the variance.
     expect(v.cuped!.varianceReduction).toBeGreaterThan(0.1);
     expect(v.absolute.se!).toBeLessThan(metric('planted', 'views').variants[0]!.absolute.se!);
+  });
+});
+
+describe('planning: the sample the MDE needs and the days it takes', () => {
+  it('a fixed-horizon win short of the planned sample keeps running, for the days the missing users take at the recent traffic', () => {
+    const users = naiveAssignment(EVENTS, 'exposures');
+    const likes = naiveCounts(EVENTS, users, 'like');
+    const views = naiveCounts(EVENTS, users, 'view');
+    const control = ratioMoments(
+      ratioSumsOf({
+        numerator: ofVariant(likes, users, 'control'),
+        denominator: ofVariant(views, users, 'control'),
+      }),
+    )!;
+    const plan = sampleSize({
+      metric: { type: 'mean', baselineMean: control.mean, sd: Math.sqrt(control.variance) },
+      mde: 0.02,
+      relative: true,
+    });
+    const r = reports.get('planted_small_mde')!;
+    // Exposures fall on the window's first four days: 600 users / 4 days, half of them per arm.
+    expect(r.exposure.dailyUsers).toBe(150);
+    expect(r.recommendation).toMatchObject({
+      decision: 'keep running',
+      requiredUsersPerArm: plan.sampleSizePerArm,
+      daysNeeded: Math.ceil((plan.sampleSizePerArm - 300) / 75),
+    });
+    expect(r.recommendation.reasons[0]).toMatch(
+      /^ctr is already significant for treatment .* overstates significance/,
+    );
+  });
+});
+
+describe('sequential experiments', () => {
+  it('decide on the always-valid p-value, so a win may be read before the planned sample', () => {
+    const r = reports.get('planted_sequential')!;
+    const v = r.metrics[0]!.variants[0]!;
+    const estimate = { effect: v.absolute.effect!, variance: v.absolute.se! ** 2 };
+    const sequence = confidenceSequence(estimate, 600, { tuning: 1000 });
+    expect(v.sequential.absolute).toEqual({ ci: sequence.ci, pValue: sequence.pValue });
+    expect(v.pValue).toBe(sequence.pValue);
+    expect(v.pValue!).toBeGreaterThan(v.absolute.pValue!);
+    expect(r.recommendation).toMatchObject({ decision: 'ship', variant: 'treatment' });
+    // The same data read at a fixed horizon short of its sample keeps running (planted_small_mde).
+    expect(reports.get('planted_small_mde')!.recommendation.decision).toBe('keep running');
   });
 });
 
