@@ -161,7 +161,8 @@ export const ERROR_CODES = {
     hint: 'judge the split by the false-positive rate, or raise --sample',
   },
   SL_STATS_EMPTY_ARM: {
-    summary: 'Warning: an arm has too few units (fewer than 2) for a test, so its p-value and interval are left out.',
+    summary:
+      'Warning: an arm has too few units (fewer than 2) for a test, so its p-value and interval are left out.',
     hint: 'wait for more traffic, or check the arm assignment',
   },
   SL_STATS_ZERO_BASELINE: {
@@ -198,7 +199,8 @@ export const ERROR_CODES = {
     hint: 'merge small strata, or stratify by a coarser dimension',
   },
   SL_STATS_INPUT_INVALID: {
-    summary: 'Input to a statistics command is malformed: a missing field, a non-number, or an unsupported combination.',
+    summary:
+      'Input to a statistics command is malformed: a missing field, a non-number, or an unsupported combination.',
     hint: 'see `sightline stats compare --help` for the input format',
   },
   SL_EXPERIMENT_INVALID: {
