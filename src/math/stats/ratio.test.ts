@@ -241,7 +241,7 @@ describe('simulation: CTR per user', () => {
   /** Rates uniform on (0, 2·base): mean base, independent of views, so the true ratio is base. */
   const uniformRate = (rng: Rng, base: number) => () => 2 * base * rng.next();
 
-  it('the delta method’s 95% interval covers the true CTR difference 95% ± 1% (10,000 experiments)', () => {
+  it('the delta method’s 95% interval covers the true CTR difference 95% ± 1%: binary clicks per view (10,000 experiments)', () => {
     const rng = createRng(31);
     let covered = 0;
     let coveredRelative = 0;
@@ -259,6 +259,54 @@ describe('simulation: CTR per user', () => {
     expect(coveredRelative / experiments).toBeGreaterThanOrEqual(0.94);
     expect(coveredRelative / experiments).toBeLessThanOrEqual(0.96);
   });
+
+  /**
+   * Users with 1 + Poisson(2) sessions and a per-session value drawn by `value`: the true ratio is the
+   * value's mean, whatever the number of sessions.
+   */
+  function sessionArm(rng: Rng, n: number, value: () => number): RatioSums {
+    const numerator = new Float64Array(n);
+    const denominator = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const sessions = 1 + rng.poisson(2);
+      let total = 0;
+      for (let s = 0; s < sessions; s++) total += value();
+      numerator[i] = total;
+      denominator[i] = sessions;
+    }
+    return ratioSumsOf({ numerator, denominator });
+  }
+
+  it.each([
+    // Revenue per session: lognormal(0, 1) values, mean e^{1/2}, plus 0.2 in treatment.
+    [
+      'lognormal revenue per session',
+      (rng: Rng, lift: number) => () => rng.lognormal(0, 1) + lift,
+      Math.exp(0.5),
+    ],
+    // Minutes per session: normal(3, 1).
+    ['normal time per session', (rng: Rng, lift: number) => () => 3 + lift + rng.normal(), 3],
+  ] as const)(
+    'the delta method’s 95 percent interval covers the truth 95 ± 1 percent of the time: %s (5,000 experiments)',
+    (_, value, base) => {
+      const rng = createRng(33);
+      let covered = 0;
+      let coveredRelative = 0;
+      const experiments = 5000;
+      for (let k = 0; k < experiments; k++) {
+        const c = sessionArm(rng, 300, value(rng, 0));
+        const t = sessionArm(rng, 300, value(rng, 0.2));
+        const absolute = compareRatio(c, t).ci!;
+        if (absolute[0] <= 0.2 && 0.2 <= absolute[1]) covered++;
+        const relative = compareRatio(c, t, { difference: 'relative' }).ci!;
+        if (relative[0] <= 0.2 / base && 0.2 / base <= relative[1]) coveredRelative++;
+      }
+      for (const count of [covered, coveredRelative]) {
+        expect(count / experiments).toBeGreaterThanOrEqual(0.94);
+        expect(count / experiments).toBeLessThanOrEqual(0.96);
+      }
+    },
+  );
 
   it('A/A: linearization, smoothed CTR and the delta method reject 5% of the time ([0.044, 0.056], 5,000 draws)', () => {
     const rng = createRng(32);
