@@ -2,6 +2,7 @@
 mann-whitney,chi-square,ks-test}.ts), computed once with scipy and committed.
 
 Run: python3 scripts/reference/classical.py > test/fixtures/scipy/classical.json
+     npx biome format --write test/fixtures/scipy/classical.json   (the lint checks fixtures' layout)
 
 Conventions: every two-sample call puts the TREATMENT first (scipy's x / a), so scipy's "a - b" is our
 treatment - control and its alternative 'greater' is ours. Large samples are not stored: they are drawn
