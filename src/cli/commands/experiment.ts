@@ -12,6 +12,7 @@ import type { Interval } from '../../math/stats/result.ts';
 import { action } from '../cli-error.ts';
 import { commandContext, type GlobalOptions } from '../context.ts';
 import { formatCount, formatTable } from '../format.ts';
+import { registerExperimentAa } from './experiment-aa.ts';
 
 export function registerExperiment(program: Command): Command {
   const experiment = program
@@ -70,6 +71,7 @@ export function registerExperiment(program: Command): Command {
         process.stdout.write(flags.json ? `${JSON.stringify(plan)}\n` : formatPlan(plan));
       }),
     );
+  registerExperimentAa(experiment);
   return experiment;
 }
 
