@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeExperiment } from '../../src/analytics/experiments/analyze-experiment.ts';
 import { InsightContext } from '../../src/analytics/insights/insight-context.ts';
+import { type PowerFlags, powerPlan } from '../../src/cli/commands/experiment.ts';
+import { SightlineError } from '../../src/errors/index.ts';
 import { normalQuantile } from '../../src/math/stats/distributions.ts';
 import { runCli } from '../helpers/cli.ts';
 import { projectFrom, warehouseFromEvents } from './fixtures.ts';
@@ -136,21 +138,19 @@ describe('sightline experiment power', () => {
     });
   });
 
-  it('means: 2σ²(z₁₋α/₂ + z₁₋β)²/δ², with a relative MDE as a fraction of the baseline', async () => {
+  const defaults = { alpha: '0.05', power: '0.8', ratio: '1', simulations: '10000', seed: '1' };
+
+  it('means: 2σ²(z₁₋α/₂ + z₁₋β)²/δ², with a relative MDE as a fraction of the baseline', () => {
     const n = Math.ceil((2 * 25 * (z(0.975) + z(0.8)) ** 2) / 0.25);
-    for (const args of [
-      ['--baseline-mean', '10', '--sd', '5', '--mde', '0.5'],
-      ['--baseline-mean', '10', '--sd', '5', '--mde', '0.05', '--relative'],
-    ]) {
-      const r = await runCli(['experiment', 'power', ...args, '--json']);
-      expect(r.code, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ sampleSizePerArm: n, totalSampleSize: 2 * n });
-    }
     expect(n).toBe(1570);
+    const absolute = powerPlan({ ...defaults, baselineMean: '10', sd: '5', mde: '0.5' });
+    const relative = powerPlan({ ...defaults, baselineMean: '10', sd: '5', mde: '0.05', relative: true });
+    for (const plan of [absolute, relative])
+      expect(plan).toEqual({ sampleSizePerArm: n, treatmentSampleSize: n, totalSampleSize: 2 * n });
   });
 
-  it('--simulate searches the size by simulating the test, seeded, close to the formula', async () => {
-    const args = [
+  it('--simulate searches the size by simulating the test, seeded: the CLI prints what the same seed gives', async () => {
+    const r = await runCli([
       'experiment',
       'power',
       '--baseline-rate',
@@ -161,36 +161,52 @@ describe('sightline experiment power', () => {
       '--simulations',
       '2000',
       '--json',
-    ];
-    const [a, b] = await Promise.all([runCli(args), runCli(args)]);
-    expect(a.code, a.stderr).toBe(0);
-    const plan = JSON.parse(a.stdout);
-    expect(plan).toEqual(JSON.parse(b.stdout));
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan).toEqual(
+      powerPlan({ ...defaults, baselineRate: '0.1', mde: '0.02', simulate: true, simulations: '2000' }),
+    );
     expect(plan).toMatchObject({ simulations: 2000, seed: 1 });
     expect(plan.simulatedPower).toBeGreaterThanOrEqual(0.8);
     expect(Math.abs(plan.sampleSizePerArm / 3841 - 1)).toBeLessThan(0.06);
   });
 
-  it('prints the plan for people, and rejects contradictory or missing flags with a coded error', async () => {
-    const human = await runCli(['experiment', 'power', '--baseline-rate', '0.1', '--mde', '0.02']);
-    expect(human.stdout).toBe('users per arm: 3,841\nusers in all:  7,682\n');
-    const cases: [string[], string][] = [
-      [['--baseline-rate', '0.1'], 'error SL_USAGE: give the effect to detect with --mde'],
+  it('rejects contradictory, missing or malformed flags with a coded error', () => {
+    const cases: [Partial<PowerFlags>, string][] = [
+      [{ baselineRate: '0.1' }, 'SL_USAGE: give the effect to detect with --mde'],
+      [{ baselineRate: '0.1', baselineMean: '3', mde: '1' }, 'SL_USAGE: give either --baseline-rate'],
+      [{ baselineMean: '3', mde: '1' }, 'SL_USAGE: a mean needs both --baseline-mean and --sd'],
+      [{ baselineRate: 'x', mde: '1' }, 'SL_USAGE: --baseline-rate must be a number, got "x"'],
       [
-        ['--baseline-rate', '0.1', '--baseline-mean', '3', '--mde', '1'],
-        'error SL_USAGE: give either --baseline-rate',
+        { baselineRate: '0.1', mde: '0.02', simulate: true, simulations: '10' },
+        'SL_USAGE: --simulations must be an integer of at least 100',
       ],
-      [['--baseline-mean', '3', '--mde', '1'], 'error SL_USAGE: a mean needs both --baseline-mean and --sd'],
-      [['--baseline-rate', 'x', '--mde', '1'], 'error SL_USAGE: --baseline-rate must be a number, got "x"'],
       [
-        ['--baseline-rate', '1.5', '--mde', '0.1'],
-        'error SL_STATS_INPUT_INVALID: the baseline rate must lie in (0, 1), got 1.5',
+        { baselineRate: '1.5', mde: '0.1' },
+        'SL_STATS_INPUT_INVALID: the baseline rate must lie in (0, 1), got 1.5',
       ],
     ];
-    const results = await Promise.all(cases.map(([args]) => runCli(['experiment', 'power', ...args])));
-    results.forEach((r, i) => {
-      expect(r.code).toBe(2);
-      expect(r.stderr.startsWith(cases[i]![1]), r.stderr).toBe(true);
-    });
+    for (const [flags, message] of cases) {
+      let line = '';
+      try {
+        powerPlan({ ...defaults, ...flags });
+      } catch (error) {
+        line = error instanceof SightlineError ? error.toLine() : String(error);
+      }
+      expect(line.startsWith(message), line).toBe(true);
+    }
+  });
+
+  it('prints the plan for people, and a flag mistake as one coded line', async () => {
+    const [human, bad] = await Promise.all([
+      runCli(['experiment', 'power', '--baseline-rate', '0.1', '--mde', '0.02']),
+      runCli(['experiment', 'power', '--baseline-rate', '0.1']),
+    ]);
+    expect(human.stdout).toBe('users per arm: 3,841\nusers in all:  7,682\n');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'error SL_USAGE: give the effect to detect with --mde (run the command with --help)\n',
+    );
   });
 });

@@ -75,7 +75,8 @@ export function registerExperiment(program: Command): Command {
   return experiment;
 }
 
-interface PowerFlags {
+/** The flags of `experiment power`, as commander gives them (strings). */
+export interface PowerFlags {
   baselineRate?: string;
   baselineMean?: string;
   sd?: string;
@@ -103,7 +104,8 @@ export interface PowerOutput {
   seed?: number;
 }
 
-function powerPlan(flags: PowerFlags): PowerOutput {
+/** The plan `experiment power` prints, from its flags; flag mistakes are SL_USAGE. */
+export function powerPlan(flags: PowerFlags): PowerOutput {
   const number = (flag: string, value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
     const n = Number(value);
