@@ -106,10 +106,16 @@ describe('crash safety', () => {
       const runs = await warehouse.query<{ status: string }>(
         'SELECT status FROM meta.ingest_runs ORDER BY run_id',
       );
-      expect(runs.map((r) => r.status)).toEqual([
-        ...signals.map((s) => (s === 'SIGKILL' ? 'interrupted' : 'completed')),
-        'completed',
-      ]);
+      // Each killed run is recorded as interrupted, unless the kill landed before the run was recorded
+      // at all (a slow start on a loaded machine), which leaves no row; at least one kill must have
+      // interrupted a load, or this test checked nothing.
+      const statuses = runs.map((r) => r.status);
+      const kills = signals.filter((s) => s === 'SIGKILL').length;
+      const interrupted = statuses.filter((s) => s === 'interrupted').length;
+      expect(statuses.at(-1)).toBe('completed');
+      expect(statuses.slice(0, -1).filter((s) => s === 'completed')).toHaveLength(signals.length - kills);
+      expect(interrupted).toBeGreaterThanOrEqual(1);
+      expect(interrupted).toBeLessThanOrEqual(kills);
     } finally {
       await warehouse.close();
     }
