@@ -92,3 +92,18 @@ describe('degenerate input gives coded warnings, never NaN', () => {
     expect(result.warnings.map((w) => w.code)).toEqual(['SL_STATS_ZERO_VARIANCE']);
   });
 });
+
+describe('GB-11: the frequentist half of the full-pipeline count metric', () => {
+  it('gives GrowthBook’s p-value and interval for the relative effect', () => {
+    const vector = golden<Arms, { effect: number; frequentist_p_value: number }>('GB-11');
+    const also = vector.also_computed as { frequentist_ci: number[]; se: number };
+    const tolerance = toleranceOf(vector);
+    const { control, treatment } = vector.inputs;
+    const result = compareMoments(arm(control), arm(treatment), { difference: 'relative' });
+    expectWithin(result.effect, vector.expected.effect, tolerance);
+    expectWithin(result.pValue, vector.expected.frequentist_p_value, tolerance);
+    expectWithin(result.se, also.se, 1e-12);
+    expectWithin(result.ci![0], also.frequentist_ci[0]!, 1e-12);
+    expectWithin(result.ci![1], also.frequentist_ci[1]!, 1e-12);
+  });
+});
