@@ -54,6 +54,8 @@ describe('sightline experiment aa on the demo', () => {
       'falsePositives',
       'falsePositiveRate',
       'fprInterval',
+      'expected',
+      'fullSplitPValue',
       'ks',
       'histogram',
       'ties',
@@ -71,9 +73,10 @@ describe('sightline experiment aa on the demo', () => {
       simulations: 10_000,
       alpha: 0.05,
       seed: 1,
-      verdict: { ok: true, fprContainsAlpha: true, pValuesUniform: true, reasons: [] },
+      verdict: { groupsAlike: true, fprAsExpected: true },
       warnings: [],
     });
+    expect(report.fullSplitPValue).toBeGreaterThan(0.05);
     expect(report.groups.map((g: { variant: string }) => g.variant)).toEqual(['a1', 'a2']);
     // 2% of the smaller group: about 5,000 users per group give about 100 per arm.
     const smaller = Math.min(...report.groups.map((g: { users: number }) => g.users));
@@ -83,6 +86,17 @@ describe('sightline experiment aa on the demo', () => {
     expect(report.falsePositiveRate).toBeGreaterThanOrEqual(0.044);
     expect(report.falsePositiveRate).toBeLessThanOrEqual(0.056);
   }, 60_000);
+
+  it('passes the demo’s sound aa_test at most seeds (each of three conditions fails about 5% of the time)', async () => {
+    let passed = 0;
+    for (const seed of [2, 3, 4, 5, 6]) {
+      const r = await runCli(['experiment', 'aa', 'aa_test', '--db', db, '--json', '--seed', String(seed)]);
+      expect(r.code, r.stderr).toBe(0);
+      if (JSON.parse(r.stdout).verdict.ok) passed++;
+    }
+    // About 88% of sound splits pass at a seed: 3 or fewer of 5 has probability about 12%, 2 or fewer 2%.
+    expect(passed).toBeGreaterThanOrEqual(3);
+  }, 120_000);
 
   it('prints the rate, the KS test, a histogram and the verdict as text; an A/B experiment is checked through its A/A', async () => {
     const r = await runCli([
@@ -100,9 +114,12 @@ describe('sightline experiment aa on the demo', () => {
     expect(r.stdout).toContain('A/A validation of aa_test');
     expect(r.stdout).toContain('the A/A experiment that validates "feed_ranking_v2"');
     expect(r.stdout).toMatch(
-      /false-positive rate {2}0\.\d{4} {2}\(95% CI 0\.\d{4} to 0\.\d{4}; expected 0\.05; \d+ of 2,000 draws\)/,
+      /false-positive rate {2}0\.\d{4} {2}\(95% CI 0\.\d{4} to 0\.\d{4}; a sound split gives 0\.\d{4} to 0\.\d{4}; \d+ of 2,000 draws\)/,
     );
-    expect(r.stdout).toMatch(/KS test, p-values against uniform {2}D = 0\.\d{4}, p = /);
+    expect(r.stdout).toMatch(/the test on all users of both groups {2}p = /);
+    expect(r.stdout).toMatch(
+      /KS test, p-values against what a sound split with this difference gives {2}D = 0\.\d{4}, p = /,
+    );
     expect(r.stdout.match(/^ {2}0\.\d\d-[01]\.\d\d #* +\d+$/gm)).toHaveLength(20);
     expect(r.stdout).toMatch(/^verdict: (OK|FAILED)/m);
   }, 60_000);

@@ -148,7 +148,7 @@ describe('experiment aa on warehouse data', () => {
   it('fails a split whose group 2 likes 15% more often', async () => {
     const report = await validateSplit(ctxOf(leakyWarehouse.warehouse), experiments, 'split');
     expect(report.verdict.ok).toBe(false);
-    expect(report.verdict.fprContainsAlpha).toBe(false);
+    expect(report.verdict.fprAsExpected).toBe(false);
     expect(report.falsePositiveRate).toBeGreaterThan(0.06);
     // Views are drawn at the same rate in every group: the leak does not touch them, and their false-
     // positive rate is right. At 50 users per arm a count with mean 4 is discrete (2% of the draws have
@@ -158,7 +158,7 @@ describe('experiment aa on warehouse data', () => {
     });
     expect(views.metric).toBe('views');
     expect(views.test.name).toBe('welch');
-    expect(views.verdict.fprContainsAlpha).toBe(true);
+    expect(views.verdict.fprAsExpected).toBe(true);
     expect(views.ties).toMatchObject({ pValue: 1, discrete: true });
     expect(views.warnings.map((w) => w.code)).toEqual(['SL_AA_DISCRETE_PVALUES']);
   });

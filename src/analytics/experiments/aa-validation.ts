@@ -1,5 +1,5 @@
 import { SightlineError } from '../../errors/index.ts';
-import { type AaTest, simulateAa } from '../../math/stats/aa-simulation.ts';
+import { type AaSimulationResult, type AaTest, simulateAa } from '../../math/stats/aa-simulation.ts';
 import {
   AA_HISTOGRAM_BINS,
   AA_MAX_SAMPLE_FRACTION,
@@ -78,6 +78,10 @@ export interface AaValidationReport {
   readonly falsePositiveRate: number | null;
   /** The 95% Wilson interval of the false-positive rate. */
   readonly fprInterval: Interval | null;
+  /** What a sound split gives at this sample: the share f a draw takes, the split's own shift, the rate band. */
+  readonly expected: AaSimulationResult['expected'];
+  /** The test's p-value on all users of both groups; null when both arms come from one pool. */
+  readonly fullSplitPValue: number | null;
   readonly ks: { readonly statistic: number; readonly pValue: number } | null;
   /** The p-values in 20 equal bins of [0, 1]; `to` of the last bin includes 1. */
   readonly histogram: readonly { readonly from: number; readonly to: number; readonly count: number }[];
@@ -189,6 +193,8 @@ export async function validateSplit(
     falsePositives: result.falsePositives,
     falsePositiveRate: result.falsePositiveRate,
     fprInterval: result.fprInterval,
+    expected: result.expected,
+    fullSplitPValue: result.fullSplitPValue,
     ks: result.ks,
     histogram: result.histogram.map((count, i) => ({
       from: i / AA_HISTOGRAM_BINS,

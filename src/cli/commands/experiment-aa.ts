@@ -5,6 +5,7 @@ import { InsightContext } from '../../analytics/insights/insight-context.ts';
 import { openWarehouse } from '../../data/warehouse/open-warehouse.ts';
 import { SightlineError } from '../../errors/index.ts';
 import { AA_TESTS, type AaTest } from '../../math/stats/aa-simulation.ts';
+import type { Interval } from '../../math/stats/result.ts';
 import { action } from '../cli-error.ts';
 import { commandContext, type GlobalOptions } from '../context.ts';
 import { formatCount } from '../format.ts';
@@ -94,6 +95,9 @@ function specOf(flags: AaFlags) {
 
 const BAR_WIDTH = 40;
 
+const formatBand = ([lo, hi]: Interval): string =>
+  lo === hi ? lo.toFixed(4) : `${lo.toFixed(4)} to ${hi.toFixed(4)}`;
+
 /** The report as text: what was checked, the false-positive rate, the KS test, the histogram, the verdict. */
 export function formatAaReport(r: AaValidationReport): string {
   const lines: string[] = [];
@@ -111,12 +115,14 @@ export function formatAaReport(r: AaValidationReport): string {
   if (r.falsePositiveRate !== null && r.fprInterval !== null) {
     const [lo, hi] = r.fprInterval;
     lines.push(
-      `false-positive rate  ${r.falsePositiveRate.toFixed(4)}  (95% CI ${lo.toFixed(4)} to ${hi.toFixed(4)}; expected ${r.alpha}; ${formatCount(r.falsePositives)} of ${formatCount(r.tested)} draws)`,
+      `false-positive rate  ${r.falsePositiveRate.toFixed(4)}  (95% CI ${lo.toFixed(4)} to ${hi.toFixed(4)}; a sound split gives ${formatBand(r.expected.fprBand)}; ${formatCount(r.falsePositives)} of ${formatCount(r.tested)} draws)`,
     );
   } else lines.push('false-positive rate  none (no draw gave a p-value)');
+  if (r.fullSplitPValue !== null)
+    lines.push(`the test on all users of both groups  p = ${formatP(r.fullSplitPValue)}`);
   if (r.ks)
     lines.push(
-      `KS test, p-values against uniform  D = ${r.ks.statistic.toFixed(4)}, p = ${formatP(r.ks.pValue)}`,
+      `KS test, p-values against ${r.fullSplitPValue === null ? 'uniform' : 'what a sound split with this difference gives'}  D = ${r.ks.statistic.toFixed(4)}, p = ${formatP(r.ks.pValue)}`,
     );
   lines.push('');
   lines.push('p-value histogram (a sound split gives a flat one)');
@@ -132,7 +138,7 @@ export function formatAaReport(r: AaValidationReport): string {
   lines.push('');
   lines.push(
     r.verdict.ok
-      ? 'verdict: OK — the false-positive rate matches alpha and the p-values are uniform'
+      ? 'verdict: OK — the groups are alike, and the false-positive rate and the p-values are what a sound split gives'
       : `verdict: FAILED — ${r.verdict.reasons.join('; ')}`,
   );
   for (const warning of r.warnings) lines.push(`warning ${warning.code}: ${warning.message}`);

@@ -29,13 +29,17 @@ import {
   aaVerdict,
   discreteness,
   pValueHistogram,
+  type SoundSplit,
+  soundSplit,
+  soundSplitFprBand,
   splitFprWithoutDifference,
+  splitPValueCdf,
   wilsonInterval,
 } from './aa-verdict.ts';
 import { compareMoments } from './effect.ts';
-import { ksTestUniform } from './ks-test.ts';
-import { mannWhitneySorted } from './mann-whitney.ts';
-import { momentsFromSums } from './moments.ts';
+import { ksTest, ksTestUniform } from './ks-test.ts';
+import { mannWhitney, mannWhitneySorted } from './mann-whitney.ts';
+import { momentsFromSums, momentsOf } from './moments.ts';
 import { proportionZTest } from './proportion-test.ts';
 import type { Interval, StatWarning } from './result.ts';
 
@@ -85,7 +89,18 @@ export interface AaSimulationResult {
   readonly falsePositiveRate: number | null;
   /** The 95% Wilson score interval of the false-positive rate. */
   readonly fprInterval: Interval | null;
-  /** One-sample Kolmogorov-Smirnov test of the p-values against U(0, 1). */
+  /**
+   * How a sound split behaves at this sample (see {@link SoundSplit}): the share of a group a draw takes,
+   * the split's own difference in draw standard errors, and the band of false-positive rates a sound
+   * split gives. For one pool: fraction 0, shift 0, band [α, α].
+   */
+  readonly expected: SoundSplit & { readonly fprBand: Interval };
+  /** The test's p-value on the whole of groups 1 and 2; null for one pool or when it has none. */
+  readonly fullSplitPValue: number | null;
+  /**
+   * One-sample Kolmogorov-Smirnov test of the p-values against the distribution a sound split gives
+   * (U(0, 1) for one pool).
+   */
   readonly ks: { readonly statistic: number; readonly pValue: number } | null;
   /** Counts of p-values in {@link AA_HISTOGRAM_BINS} equal bins of [0, 1]; the last bin includes 1. */
   readonly histogram: readonly number[];
@@ -187,7 +202,15 @@ export function simulateAa(pool: AaPool, options: AaOptions = {}): AaSimulationR
 
   const testedValues = pValues.slice(0, tested);
   const fprInterval = wilsonInterval(falsePositives, tested);
-  const ks = tested > 0 ? ksTestUniform(testedValues) : null;
+  const wholeSplit = groups ? fullSplitPValue(test, values, a, b) : null;
+  const split = groups ? soundSplit(n, [a.length, b.length], wholeSplit) : { fraction: 0, shift: 0 };
+  const fprBand = soundSplitFprBand(alpha, split.fraction);
+  const ks =
+    tested === 0
+      ? null
+      : groups
+        ? ksTest(testedValues, (u) => splitPValueCdf(u, split))
+        : ksTestUniform(testedValues);
   const ksResult =
     ks && ks.statistic !== null && ks.pValue !== null ? { statistic: ks.statistic, pValue: ks.pValue } : null;
   const outWarnings: StatWarning[] = [...warnings.values()].map(({ code, message, count }) => ({
@@ -218,10 +241,12 @@ export function simulateAa(pool: AaPool, options: AaOptions = {}): AaSimulationR
     falsePositives,
     falsePositiveRate: tested > 0 ? falsePositives / tested : null,
     fprInterval,
+    expected: { ...split, fprBand },
+    fullSplitPValue: wholeSplit,
     ks: ksResult,
     histogram: pValueHistogram(testedValues),
     ties,
-    verdict: aaVerdict(fprInterval, alpha, ksResult?.pValue ?? null, ties?.discrete ?? false),
+    verdict: aaVerdict(fprInterval, fprBand, ksResult?.pValue ?? null, wholeSplit, ties?.discrete ?? false),
     pValues: testedValues,
     warnings: outWarnings,
   };
@@ -374,4 +399,19 @@ function validate(pool: AaPool, simulations: number, n: number, alpha: number, t
     if (test === 'proportion' && v !== 0 && v !== 1)
       throw bad(`the proportion test needs 0/1 values, but value ${i} is ${v}`);
   }
+}
+
+/** The test's two-sided p-value on the whole of groups 1 and 2 (null when it has none). */
+function fullSplitPValue(test: AaTest, values: Float64Array, a: Int32Array, b: Int32Array): number | null {
+  const first = Float64Array.from(a, (i) => values[i]!);
+  const second = Float64Array.from(b, (i) => values[i]!);
+  if (test === 'mann-whitney') return mannWhitney(first, second).pValue;
+  if (test === 'proportion') {
+    const successes = (xs: Float64Array) => xs.reduce((sum, x) => sum + x, 0);
+    return proportionZTest(
+      { n: first.length, successes: successes(first) },
+      { n: second.length, successes: successes(second) },
+    ).pValue;
+  }
+  return compareMoments(momentsOf(first), momentsOf(second)).pValue;
 }

@@ -6,13 +6,24 @@
 import { normalCdf, normalQuantile } from './distributions.ts';
 import type { Interval } from './result.ts';
 
-/** The verdict on the split: both conditions must hold. See {@link aaVerdict}. */
+/** The verdict on the split: every condition must hold. See {@link aaVerdict}. */
 export interface AaVerdict {
   readonly ok: boolean;
-  /** The 95% Wilson interval of the false-positive rate contains α. */
-  readonly fprContainsAlpha: boolean;
-  /** The KS test does not reject uniform p-values at 0.05 (p ≥ 0.05). */
-  readonly pValuesUniform: boolean;
+  /**
+   * The same test on the whole of both groups does not reject at 0.05: the split's own difference is
+   * within chance. Always true when both arms come from one pool.
+   */
+  readonly groupsAlike: boolean;
+  /**
+   * The 95% Wilson interval of the false-positive rate meets the band of rates a sound split gives
+   * ({@link soundSplitFprBand}; just α when both arms come from one pool).
+   */
+  readonly fprAsExpected: boolean;
+  /**
+   * The KS test does not reject (p ≥ 0.05) the p-value distribution a sound split gives: uniform for one
+   * pool, {@link splitPValueCdf} for a real split.
+   */
+  readonly pValuesAsExpected: boolean;
   /** One line per failed condition (or why the verdict could not be reached); empty when ok. */
   readonly reasons: readonly string[];
 }
@@ -28,6 +39,8 @@ export interface AaTies {
 export const AA_HISTOGRAM_BINS = 20;
 /** The verdict's threshold for the KS p-value. */
 export const AA_KS_THRESHOLD = 0.05;
+/** The verdict's threshold for the p-value of the test on the whole of both groups. */
+export const AA_SPLIT_THRESHOLD = 0.05;
 /**
  * The largest share of the smaller group one draw may take from a real split before the result warns
  * (SL_AA_LARGE_SAMPLE_FRACTION); see {@link splitFprWithoutDifference}.
@@ -51,44 +64,67 @@ export function wilsonInterval(successes: number, n: number, confidence = 0.95):
 }
 
 /**
- * The rule for the split: OK when the 95% Wilson interval of the false-positive rate contains α (bounds
- * included) and the KS test of the p-values against U(0, 1) gives p ≥ 0.05. Each condition alone fails a
- * valid split about 5% of the time, so a valid split fails the verdict about 10% of the time at a fresh
- * seed: a failure is a reason to rerun with another seed and to look, not proof of a broken split; a split
- * that fails at several seeds is broken. `discrete` (see {@link discreteness}) only adds an explanation to
- * a failed KS condition; it does not change the rule.
+ * The rule for the split, three conditions:
+ * - the groups are alike: the test on the whole of both groups gives p ≥ 0.05 (`fullSplitPValue`; null
+ *   for one pool, where it holds);
+ * - the 95% Wilson interval of the false-positive rate meets `expected`, the band of rates a sound split
+ *   gives at this sample (see {@link soundSplitFprBand}): more false positives than that means the test
+ *   is miscalibrated on this metric;
+ * - the KS test of the p-values against the distribution a sound split with this split's own difference
+ *   gives (see {@link splitPValueCdf}) has p ≥ 0.05.
+ * Each alone fails a sound split about 5% of the time (the second less), so a failure is a reason to
+ * rerun with another seed and to look, not proof of a broken split. Judging the draws against U(0, 1)
+ * instead, as if they were independent, fails a sound split far more often: every draw shares the split's
+ * own chance difference. `discrete` (see {@link discreteness}) only adds an explanation to a failed KS
+ * condition; it does not change the rule.
  */
 export function aaVerdict(
   fprInterval: Interval | null,
-  alpha: number,
+  expected: Interval,
   ksPValue: number | null,
+  fullSplitPValue: number | null,
   discrete = false,
 ): AaVerdict {
   if (fprInterval === null || ksPValue === null) {
     return {
       ok: false,
-      fprContainsAlpha: false,
-      pValuesUniform: false,
+      groupsAlike: false,
+      fprAsExpected: false,
+      pValuesAsExpected: false,
       reasons: ['no draw gave a p-value (the metric has no variance), so the split cannot be judged'],
     };
   }
   const [lo, hi] = fprInterval;
-  const fprContainsAlpha = lo <= alpha && alpha <= hi;
-  const pValuesUniform = ksPValue >= AA_KS_THRESHOLD;
+  const [expectedLo, expectedHi] = expected;
+  const fprAsExpected = lo <= expectedHi && expectedLo <= hi;
+  const pValuesAsExpected = ksPValue >= AA_KS_THRESHOLD;
+  const groupsAlike = fullSplitPValue === null || fullSplitPValue >= AA_SPLIT_THRESHOLD;
   const reasons: string[] = [];
-  if (!fprContainsAlpha)
+  if (!groupsAlike)
     reasons.push(
-      `the false-positive rate's 95% interval [${fmt(lo)}, ${fmt(hi)}] does not contain α = ${alpha}`,
+      `the two groups differ beyond chance: the test on all their users gives p = ${fullSplitPValue!.toPrecision(3)} < ${AA_SPLIT_THRESHOLD}`,
     );
-  if (!pValuesUniform)
+  if (!fprAsExpected)
     reasons.push(
-      `the p-values are not uniform (KS p = ${ksPValue.toPrecision(3)} < ${AA_KS_THRESHOLD})${
+      expectedLo === expectedHi
+        ? `the false-positive rate's 95% interval [${fmt(lo)}, ${fmt(hi)}] does not contain α = ${expectedLo}`
+        : `the false-positive rate's 95% interval [${fmt(lo)}, ${fmt(hi)}] misses [${fmt(expectedLo)}, ${fmt(expectedHi)}], the rates a sound split gives at this sample`,
+    );
+  if (!pValuesAsExpected)
+    reasons.push(
+      `the p-values do not follow the distribution a sound split gives (KS p = ${ksPValue.toPrecision(3)} < ${AA_KS_THRESHOLD})${
         discrete
           ? ', which a discrete metric causes by itself at this sample size (see SL_AA_DISCRETE_PVALUES)'
           : ''
       }`,
     );
-  return { ok: fprContainsAlpha && pValuesUniform, fprContainsAlpha, pValuesUniform, reasons };
+  return {
+    ok: groupsAlike && fprAsExpected && pValuesAsExpected,
+    groupsAlike,
+    fprAsExpected,
+    pValuesAsExpected,
+    reasons,
+  };
 }
 
 const fmt = (x: number) => x.toFixed(4);
@@ -144,4 +180,59 @@ export function pValueHistogram(pValues: ArrayLike<number>, bins = AA_HISTOGRAM_
  */
 export function splitFprWithoutDifference(fraction: number, alpha: number): number {
   return 2 * normalCdf(-normalQuantile(1 - alpha / 2) / Math.sqrt(1 - fraction));
+}
+
+/**
+ * How a sound real split behaves under repeated draws of n users from its groups of N₁ and N₂ users.
+ * Every draw shares the split's own chance difference between its groups: in units of a draw's standard
+ * error it is δ = z·√f, where z is the same test's statistic on the whole groups and f = (n/N₁ + n/N₂)/2
+ * (the variance of a draw's difference relative to the groups' is 1/f). Given δ, a draw's statistic is
+ * about N(δ, 1 − f) (the finite-population factor of drawing without replacement). So a sound split's
+ * p-values are not uniform: they follow {@link splitPValueCdf}; and over sound splits δ ~ N(0, f).
+ * `fullSplitPValue` is the two-sided p-value of the test on the whole groups (null: no shift).
+ */
+export interface SoundSplit {
+  /** f, the average share of a group one draw takes. */
+  readonly fraction: number;
+  /** |δ|, the split's own difference in units of a draw's standard error. */
+  readonly shift: number;
+}
+
+export function soundSplit(
+  n: number,
+  sizes: readonly [number, number],
+  fullSplitPValue: number | null,
+): SoundSplit {
+  const fraction = (n / sizes[0] + n / sizes[1]) / 2;
+  const z = fullSplitPValue === null ? 0 : normalQuantile(1 - Math.max(fullSplitPValue, 1e-300) / 2);
+  return { fraction, shift: z * Math.sqrt(fraction) };
+}
+
+/** P(p < α) for a draw whose statistic is N(shift, 1 − fraction): Φ((−z − δ)/s) + Φ((−z + δ)/s). */
+export function drawRejectionRate(alpha: number, { fraction, shift }: SoundSplit): number {
+  const z = normalQuantile(1 - alpha / 2);
+  const s = Math.sqrt(Math.max(0, 1 - fraction));
+  // A draw of whole groups (f = 1) is the same every time: it rejects or it does not.
+  if (s === 0) return Math.abs(shift) > z ? 1 : 0;
+  return normalCdf((-z - shift) / s) + normalCdf((-z + shift) / s);
+}
+
+/**
+ * The false-positive rates a sound split gives: from a split whose groups happen to be equal (δ = 0) to
+ * one whose chance difference is at the edge of its 95% range (|δ| = 1.96·√f). With one pool (f = 0) it
+ * is [α, α].
+ */
+export function soundSplitFprBand(alpha: number, fraction: number): Interval {
+  const edge = normalQuantile(0.975) * Math.sqrt(fraction);
+  return [
+    drawRejectionRate(alpha, { fraction, shift: 0 }),
+    drawRejectionRate(alpha, { fraction, shift: edge }),
+  ];
+}
+
+/** P(p ≤ u) for the draws of a sound split (see {@link SoundSplit}); u itself when fraction = 0. */
+export function splitPValueCdf(u: number, split: SoundSplit): number {
+  if (u <= 0) return 0;
+  if (u >= 1) return 1;
+  return drawRejectionRate(u, split);
 }
