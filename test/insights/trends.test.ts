@@ -174,6 +174,24 @@ describe('trends: trailing windows', () => {
     expect(values(r)).toEqual([1, 0]);
   });
 
+  it('reads wau and mau of the same events in one pass, with the values of each alone', async () => {
+    const layer: MetricsLayerSource = {
+      metrics: {
+        wau: { type: 'unique_users', event: '$any', window: 7 },
+        mau: { type: 'unique_users', event: '$any', window: 30 },
+      },
+    };
+    const spec = { from: '2026-09-01', to: '2026-10-05' };
+    const both = await trends(events, { ...spec, metric: 'wau,mau' }, layer);
+    expect(both.sql.split(';').filter((s) => s.trim()).length).toBe(1);
+    const wau = await trends(events, { ...spec, metric: 'wau' }, layer);
+    const mau = await trends(events, { ...spec, metric: 'mau' }, layer);
+    expect(values(both, 0)).toEqual(values(wau));
+    expect(values(both, 1)).toEqual(values(mau));
+    // u1 (1 Sep) and u2 (5 Sep) are in mau until 30 Sep and 4 Oct.
+    expect(values(mau)?.slice(28)).toEqual([2, 2, 1, 1, 1, 1, 0]);
+  });
+
   it('counts mau over a range longer than 64 days, across mask words', async () => {
     // 120 days of buckets plus 29 days of lookback: 149 day numbers, three 64-bit words per user.
     // u1 is active on the day numbers 0, 63, 64 and 127, u2 on 128 and 148 (the last day).

@@ -73,15 +73,20 @@ export interface Dialect {
   /** The timestamp at 00:00 of a DATE value (the rollup's `day`), comparable with `timestamp(…)`. */
   dateToTimestamp(date: Sql): Sql;
   /**
-   * Trailing-window activity, the core of WAU/MAU ("active on one of the `windowDays` days ending on a
-   * day"). `source` is a subquery with the `keys` columns (for example a breakdown key), `user_id` and
-   * `day`, an integer day number in 0 … max(days); `days` are the day numbers to count on. The result is
-   * a subquery with the `keys` columns, `day` and `n`: the number of distinct users of that key active on
-   * at least one day of day − windowDays + 1 … day, for every key with an active user (n may be 0). Both engines
-   * fold each user's active days into 64-bit masks in one hash aggregation (`bit_or` on DuckDB,
-   * `groupBitOr` on ClickHouse), with no sort, and test each counted day's window mask against them.
+   * Trailing-window activity, the core of WAU/MAU ("active on one of the `window` days ending on a day").
+   * `source` is a subquery with the `keys` columns (for example a breakdown key), `user_id` and `day`, an
+   * integer day number in 0 … max(day of `counts`); each of `counts` asks for one window length on one
+   * day number. The result is a subquery with the `keys` columns, `window_days`, `day` and `n`: the number of
+   * distinct users of that key active on at least one day of day − window + 1 … day, for every key with an
+   * active user (n may be 0). Several window lengths (WAU and MAU) come from one pass. Both engines fold
+   * each user's active days into 64-bit masks in one hash aggregation (`bit_or` on DuckDB, `groupBitOr` on
+   * ClickHouse), with no sort, and test each counted window's mask against them.
    */
-  trailingActiveUsers(source: Sql, keys: readonly string[], windowDays: number, days: readonly number[]): Sql;
+  trailingActiveUsers(
+    source: Sql,
+    keys: readonly string[],
+    counts: readonly { window: number; day: number }[],
+  ): Sql;
   /** Days since 1970-01-01 of a timestamp at a (wall-clock) midnight, as an integer. */
   dayNumber(midnight: Sql): Sql;
   /**

@@ -103,8 +103,8 @@ export const duckdbDialect: Dialect = {
     return sql`CAST(${date} AS TIMESTAMP)`;
   },
 
-  trailingActiveUsers(source, keys, windowDays, days) {
-    return duckdbTrailingActiveUsers(source, keys, windowDays, days);
+  trailingActiveUsers(source, keys, counts) {
+    return duckdbTrailingActiveUsers(source, keys, counts);
   },
 
   dayNumber(midnight) {

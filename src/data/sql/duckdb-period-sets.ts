@@ -62,10 +62,9 @@ export function duckdbCountDistinctPeriods(period: Sql, periods: number): Sql {
 export function duckdbTrailingActiveUsers(
   source: Sql,
   keys: readonly string[],
-  windowDays: number,
-  days: readonly number[],
+  counts: readonly { window: number; day: number }[],
 ): Sql {
-  const span = Math.max(0, ...days) + 1;
+  const span = Math.max(0, ...counts.map((c) => c.day)) + 1;
   const words = Math.ceil(span / MASK_PERIODS);
   const wordNames = Array.from({ length: words }, (_, w) => `w${w}`);
   const one = sql`CAST(1 AS UBIGINT)`;
@@ -79,17 +78,17 @@ export function duckdbTrailingActiveUsers(
   const keyList = keys.map((k) => ident(k));
   const userKeys = join([...keyList, sql`user_id`]);
   const masks = sql`SELECT ${userKeys}, ${join(userWords)} FROM (${source}) AS a GROUP BY ${userKeys}`;
-  const windowRows = days.map((day) => {
-    const literals = windowWords(day - windowDays + 1, day, words).map(
+  const windowRows = counts.map(({ window, day }) => {
+    const literals = windowWords(day - window + 1, day, words).map(
       (bits) => sql`CAST(${raw(bits.toString())} AS UBIGINT)`,
     );
-    return sql`(${raw(String(day))}, ${join(literals)})`;
+    return sql`(${raw(String(window))}, ${raw(String(day))}, ${join(literals)})`;
   });
-  const windows = sql`(VALUES ${join(windowRows)}) AS d(${join([sql`day`, ...wordNames.map((n) => ident(n))])})`;
+  const windows = sql`(VALUES ${join(windowRows)}) AS d(${join([sql`window_days`, sql`day`, ...wordNames.map((n) => ident(n))])})`;
   const overlaps = wordNames.map(
     (name) => sql`(${ident('m', name)} & ${ident('d', name)}) <> CAST(0 AS UBIGINT)`,
   );
-  const groupKeys = join([...keys.map((k) => ident('m', k)), sql`d.day`]);
+  const groupKeys = join([...keys.map((k) => ident('m', k)), sql`d.window_days`, sql`d.day`]);
   const counted = sql`sum(CASE WHEN ${join(overlaps, ' OR ')} THEN 1 ELSE 0 END)`;
   return sql`SELECT ${groupKeys}, ${counted} AS n FROM (${masks}) AS m CROSS JOIN ${windows} GROUP BY ${groupKeys}`;
 }

@@ -7,6 +7,7 @@ import {
   leafRowsSql,
   rankingSql,
   windowBase,
+  windowRowsSql,
 } from './leaf-sql.ts';
 import { zeroWhenEmpty } from './math.ts';
 
@@ -19,7 +20,12 @@ export interface LeafValues {
 
 /** The leaf's values in every bucket, per group (`query.keys` must be `groups`). */
 export async function leafValues(query: LeafQuery, buckets: readonly Bucket[]): Promise<LeafValues> {
-  const empty = zeroWhenEmpty(query.leaf.aggregate) ? 0 : null;
+  const aggregate = query.leaf.aggregate;
+  if (aggregate.kind === 'window') {
+    const values = await windowLeafValues(query, [aggregate.days], buckets);
+    return values.get(aggregate.days) as LeafValues;
+  }
+  const empty = zeroWhenEmpty(aggregate) ? 0 : null;
   const rows = leafRowsSql(query);
   const result = await query.ctx.query(rows.sql);
   const groups = new Map<number, (number | null)[]>();
@@ -45,18 +51,39 @@ export async function leafValues(query: LeafQuery, buckets: readonly Bucket[]): 
     return { groups, empty };
   }
 
-  // Days: the count on each bucket's (clipped) last day, as a day number from the window's base.
-  const base = windowBase(query, query.leaf.aggregate.kind === 'window' ? query.leaf.aggregate.days : 1);
+  throw new Error('trends: trailing-window rows are read by windowLeafValues');
+}
+
+/**
+ * The values of the leaf's event and filters for several trailing-window lengths (WAU and MAU), from one
+ * query: per window length, its values per group, one per bucket (the count on the bucket's clipped last
+ * day).
+ */
+export async function windowLeafValues(
+  query: LeafQuery,
+  windows: readonly number[],
+  buckets: readonly Bucket[],
+): Promise<Map<number, LeafValues>> {
+  const result = await query.ctx.query(windowRowsSql(query, windows));
+  const base = windowBase(query, Math.max(...windows));
   const index = new Map(countedDays(query).map((day, i) => [daysBetween(base, day), i]));
+  const byWindow = new Map(windows.map((w) => [w, { groups: new Map(), empty: 0 } as LeafValues]));
   for (const row of result) {
+    const values = byWindow.get(Number(row.window_days));
     const i = index.get(Number(row.day));
-    if (i === undefined)
+    if (!values || i === undefined)
       throw new Error(
-        `trends: the database returned day ${String(row.day)}, which ends no bucket of the range`,
+        `trends: the database returned window ${String(row.window_days)} on day ${String(row.day)}, which ends no bucket of the range`,
       );
-    groupOf(row.g)[i] = Number(row.n);
+    const g = Number(row.g);
+    let points = values.groups.get(g);
+    if (!points) {
+      points = buckets.map(() => 0);
+      values.groups.set(g, points);
+    }
+    points[i] = Number(row.n);
   }
-  return { groups, empty };
+  return byWindow;
 }
 
 export interface Ranking {

@@ -5,7 +5,7 @@ import type { InsightContext } from '../insight-context.ts';
 import type { InsightResultBase, InsightWarning } from '../insight-type.ts';
 import { type Bucket, bucketsFor } from './buckets.ts';
 import type { BreakdownValue, Keys } from './leaf-sql.ts';
-import { type LeafValues, leafValues, type Ranking, rankBreakdown } from './leaf-values.ts';
+import { type LeafValues, leafValues, type Ranking, rankBreakdown, windowLeafValues } from './leaf-values.ts';
 import { canUseRollup, rollupFilters } from './rollup-eligibility.ts';
 import { type Leaf, type PlannedSeries, planTrends, VALUE } from './series-plan.ts';
 import type { Interval, TrendsSpec } from './trends-spec.ts';
@@ -116,13 +116,46 @@ export async function runTrends(
       leaf.aggregate.kind === 'first_time' &&
       rollupFilters(ctx.layer, leaf.filters),
   });
+  const cacheKey = (leaf: Leaf, period: Period, keys: Keys) =>
+    JSON.stringify([leaf, period.range.from, keys]);
+  // Trailing-window leaves of the same events and filters (WAU and MAU) are read together, in one pass.
+  const windowSiblings = (leaf: Leaf): number[] => {
+    const same = JSON.stringify([leaf.event, leaf.filters]);
+    const windows = units.flatMap((unit) =>
+      unit.series.flatMap((s) =>
+        [...s.leaves.values()].flatMap((l) =>
+          l.aggregate.kind === 'window' && JSON.stringify([l.event, l.filters]) === same
+            ? [l.aggregate.days]
+            : [],
+        ),
+      ),
+    );
+    return [...new Set(windows)];
+  };
   const valuesOf = (leaf: Leaf, period: Period, keys: Keys): Promise<LeafValues> => {
-    const key = JSON.stringify([leaf, period.range.from, keys]);
-    let values = cache.get(key);
-    if (!values) {
-      values = leafValues(queryFor(leaf, period, keys), period.buckets);
-      cache.set(key, values);
+    const cached = cache.get(cacheKey(leaf, period, keys));
+    if (cached) return cached;
+    if (leaf.aggregate.kind === 'window') {
+      const windows = windowSiblings(leaf);
+      const query = queryFor(leaf, period, keys);
+      const together =
+        windows.length > 1 &&
+        windows.every(
+          (days) =>
+            query.rollup === queryFor({ ...leaf, aggregate: { kind: 'window', days } }, period, keys).rollup,
+        );
+      const all = windowLeafValues(query, together ? windows : [leaf.aggregate.days], period.buckets);
+      for (const days of together ? windows : [leaf.aggregate.days]) {
+        const sibling: Leaf = { ...leaf, aggregate: { kind: 'window', days } };
+        cache.set(
+          cacheKey(sibling, period, keys),
+          all.then((byWindow) => byWindow.get(days) as LeafValues),
+        );
+      }
+      return cache.get(cacheKey(leaf, period, keys)) as Promise<LeafValues>;
     }
+    const values = leafValues(queryFor(leaf, period, keys), period.buckets);
+    cache.set(cacheKey(leaf, period, keys), values);
     return values;
   };
 
