@@ -17,7 +17,7 @@
  */
 
 import type { CupedComparison, CupedOptions } from './cuped.ts';
-import { compareMoments, testEstimate, welchDf } from './effect.ts';
+import { compareMoments, testedComparison, welchDf } from './effect.ts';
 import type { Moments } from './moments.ts';
 import type { StatWarning } from './result.ts';
 
@@ -263,16 +263,9 @@ export function compareCupedRatio(
   }
   const df =
     options.reference === 'normal' ? Number.POSITIVE_INFINITY : welchDf(adjusted.control, adjusted.treatment);
-  const se = Math.sqrt(variance);
-  const tested = testEstimate(effect, se, df, options.alpha ?? 0.05, options.alternative ?? 'two-sided');
   const plain = relativeVariance(c, t, 0);
   return {
-    effect,
-    se,
-    ci: tested.ci,
-    pValue: tested.pValue,
-    statistic: tested.statistic,
-    df: options.reference === 'normal' ? null : df,
+    ...testedComparison(effect, variance, df, options.alpha ?? 0.05, options.alternative ?? 'two-sided'),
     theta,
     thetaMissing: null,
     adjusted,

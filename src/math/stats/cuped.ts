@@ -22,7 +22,13 @@
  * special case θ_indicator = −θ·x̄_observed, never better in-sample), and the estimate stays unbiased
  * because the adjustment is the same function of pre-period data in both arms.
  */
-import { type CompareOptions, compareMoments, type MeanComparison, testEstimate, welchDf } from './effect.ts';
+import {
+  type CompareOptions,
+  compareMoments,
+  type MeanComparison,
+  testedComparison,
+  welchDf,
+} from './effect.ts';
 import type { Moments } from './moments.ts';
 import type { StatWarning } from './result.ts';
 
@@ -216,16 +222,9 @@ function compareAdjusted(
   }
   const df =
     options.reference === 'normal' ? Number.POSITIVE_INFINITY : welchDf(adjusted.control, adjusted.treatment);
-  const se = Math.sqrt(variance);
-  const tested = testEstimate(effect, se, df, options.alpha ?? 0.05, options.alternative ?? 'two-sided');
   const plain = relativeVariance(c, t, none);
   return {
-    effect,
-    se,
-    ci: tested.ci,
-    pValue: tested.pValue,
-    statistic: tested.statistic,
-    df: options.reference === 'normal' ? null : df,
+    ...testedComparison(effect, variance, df, options.alpha ?? 0.05, options.alternative ?? 'two-sided'),
     adjusted,
     varianceReduction: plain > 0 ? 1 - variance / plain : null,
     warnings: extraWarnings,

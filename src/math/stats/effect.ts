@@ -98,6 +98,30 @@ export function testEstimate(
 }
 
 /**
+ * The comparison fields of an effect with variance `variance` tested against a t with `df` degrees of
+ * freedom (Infinity: the normal, reported as df null): what every estimator built on an effect and its
+ * variance (means, CUPED, ratios, strata) returns.
+ */
+export function testedComparison(
+  effect: number,
+  variance: number,
+  df: number,
+  alpha: number,
+  alternative: Alternative,
+): Omit<MeanComparison, 'warnings'> {
+  const se = Math.sqrt(variance);
+  const tested = testEstimate(effect, se, df, alpha, alternative);
+  return {
+    effect,
+    se,
+    ci: tested.ci,
+    pValue: tested.pValue,
+    statistic: tested.statistic,
+    df: df === Number.POSITIVE_INFINITY ? null : df,
+  };
+}
+
+/**
  * Compares two arms given their moments: Welch's t by default. Degenerate input (an arm with fewer than
  * two units, a zero control mean for a relative effect, no variance at all) gives nulls and a coded
  * warning instead of NaN.
@@ -149,15 +173,5 @@ export function compareMoments(
       : pooled
         ? control.n + treatment.n - 2
         : welchDf(control, treatment);
-  const se = Math.sqrt(variance);
-  const tested = testEstimate(effect, se, df, alpha, alternative);
-  return {
-    effect,
-    se,
-    ci: tested.ci,
-    pValue: tested.pValue,
-    statistic: tested.statistic,
-    df: reference === 'normal' ? null : df,
-    warnings: [],
-  };
+  return { ...testedComparison(effect, variance, df, alpha, alternative), warnings: [] };
 }

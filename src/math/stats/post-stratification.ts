@@ -21,7 +21,7 @@
  */
 
 import type { CompareOptions, MeanComparison } from './effect.ts';
-import { effectEstimate, testEstimate } from './effect.ts';
+import { effectEstimate, testedComparison } from './effect.ts';
 import { type Moments, momentsOf } from './moments.ts';
 import type { StatWarning } from './result.ts';
 
@@ -132,15 +132,8 @@ export function postStratify(
     return { ...NO_TEST, ...common, effect, se: 0, warnings };
   }
   const df = options.reference === 'normal' ? Number.POSITIVE_INFINITY : (varC + varT) ** 2 / dfDen;
-  const se = Math.sqrt(variance);
-  const tested = testEstimate(effect, se, df, options.alpha ?? 0.05, options.alternative ?? 'two-sided');
   return {
-    effect,
-    se,
-    ci: tested.ci,
-    pValue: tested.pValue,
-    statistic: tested.statistic,
-    df: options.reference === 'normal' ? null : df,
+    ...testedComparison(effect, variance, df, options.alpha ?? 0.05, options.alternative ?? 'two-sided'),
     ...common,
     warnings,
   };
