@@ -3,7 +3,7 @@ import reference from '../../../test/fixtures/scipy/aa-simulation.json' with { t
 import { SightlineError } from '../../errors/index.ts';
 import { createRng } from '../random.ts';
 import { type AaPool, partialShuffle, simulateAa } from './aa-simulation.ts';
-import { splitFprWithoutDifference } from './aa-verdict.ts';
+import { splitFprWithoutDifference } from './aa-sound-split.ts';
 import { chiSquareSf } from './distributions.ts';
 import { compareMoments } from './effect.ts';
 import { momentsOf } from './moments.ts';

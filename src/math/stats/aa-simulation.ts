@@ -22,6 +22,15 @@
 import { SightlineError } from '../../errors/index.ts';
 import type { Rng } from '../random.ts';
 import { createRng } from '../random.ts';
+import { drawTest } from './aa-draw-test.ts';
+import {
+  fullSplitPValue,
+  type SoundSplit,
+  soundSplit,
+  soundSplitFprBand,
+  splitFprWithoutDifference,
+  splitPValueCdf,
+} from './aa-sound-split.ts';
 import {
   AA_MAX_SAMPLE_FRACTION,
   type AaTies,
@@ -29,18 +38,9 @@ import {
   aaVerdict,
   discreteness,
   pValueHistogram,
-  type SoundSplit,
-  soundSplit,
-  soundSplitFprBand,
-  splitFprWithoutDifference,
-  splitPValueCdf,
   wilsonInterval,
 } from './aa-verdict.ts';
-import { compareMoments } from './effect.ts';
 import { ksTest, ksTestUniform } from './ks-test.ts';
-import { mannWhitney, mannWhitneySorted } from './mann-whitney.ts';
-import { momentsFromSums, momentsOf } from './moments.ts';
-import { proportionZTest } from './proportion-test.ts';
 import type { Interval, StatWarning } from './result.ts';
 
 /**
@@ -117,12 +117,6 @@ const INV_TWO_POW_32 = 1 / TWO_POW_32;
 
 /** Draws between two calls of `onProgress`. */
 export const PROGRESS_EVERY = 250;
-
-/**
- * Tests one draw: the selected users are `a[aFrom .. aFrom + n)` and `b[bFrom .. bFrom + n)` (indices
- * into the values). Returns the p-value, or NaN when the draw has none (the reason goes to `warn`).
- */
-type DrawTest = (a: Int32Array, aFrom: number, b: Int32Array, bFrom: number, n: number) => number;
 
 /**
  * Runs the A/A simulation on a pool (see the file comment): K draws of N users per arm, each tested at α,
@@ -287,102 +281,6 @@ function indicesOf(groups: Uint8Array, label: number): Int32Array {
   return out;
 }
 
-/**
- * The per-draw test, with the buffers it reuses allocated once. `users` hold every index a draw can pick
- * (the pool, or groups 1 and 2).
- */
-function drawTest(
-  test: AaTest,
-  values: Float64Array,
-  users: readonly [Int32Array, Int32Array | null],
-  n: number,
-  alpha: number,
-  warn: (warning: StatWarning) => void,
-): DrawTest {
-  if (test === 'welch') {
-    // Centre on the pool value nearest the mean: as good as the mean against cancellation, and for
-    // integer metrics (counts, conversions) it keeps every sum an exact integer, so draws with equal
-    // sums give exactly equal p-values (which `discreteness` counts) and p = 1 exactly at no difference.
-    let total = 0;
-    let count = 0;
-    for (const list of users) {
-      if (!list) continue;
-      for (let i = 0; i < list.length; i++) total += values[list[i]!]!;
-      count += list.length;
-    }
-    const mean = total / count;
-    let centre = values[users[0][0]!]!;
-    for (const list of users) {
-      if (!list) continue;
-      for (let i = 0; i < list.length; i++) {
-        const v = values[list[i]!]!;
-        if (Math.abs(v - mean) < Math.abs(centre - mean)) centre = v;
-      }
-    }
-    const centred = new Float64Array(values.length);
-    for (const list of users) {
-      if (!list) continue;
-      for (let i = 0; i < list.length; i++) centred[list[i]!] = values[list[i]!]! - centre;
-    }
-    return (a, aFrom, b, bFrom, size) => {
-      let s1 = 0;
-      let q1 = 0;
-      let s2 = 0;
-      let q2 = 0;
-      for (let i = 0; i < size; i++) {
-        const x = centred[a[aFrom + i]!]!;
-        s1 += x;
-        q1 += x * x;
-        const y = centred[b[bFrom + i]!]!;
-        s2 += y;
-        q2 += y * y;
-      }
-      const result = compareMoments(
-        momentsFromSums({ n: size, sum: s1, sumSquares: q1 }),
-        momentsFromSums({ n: size, sum: s2, sumSquares: q2 }),
-        { alpha },
-      );
-      if (result.pValue === null) {
-        warn(result.warnings[0]!);
-        return Number.NaN;
-      }
-      return result.pValue;
-    };
-  }
-  if (test === 'proportion') {
-    return (a, aFrom, b, bFrom, size) => {
-      let x1 = 0;
-      let x2 = 0;
-      for (let i = 0; i < size; i++) {
-        x1 += values[a[aFrom + i]!]!;
-        x2 += values[b[bFrom + i]!]!;
-      }
-      const result = proportionZTest({ n: size, successes: x1 }, { n: size, successes: x2 }, { alpha });
-      if (result.pValue === null) {
-        warn(result.warnings[0]!);
-        return Number.NaN;
-      }
-      return result.pValue;
-    };
-  }
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  return (a, aFrom, b, bFrom, size) => {
-    for (let i = 0; i < size; i++) {
-      xs[i] = values[a[aFrom + i]!]!;
-      ys[i] = values[b[bFrom + i]!]!;
-    }
-    xs.sort();
-    ys.sort();
-    const result = mannWhitneySorted(xs, ys);
-    if (result.pValue === null) {
-      warn(result.warnings[0]!);
-      return Number.NaN;
-    }
-    return result.pValue;
-  };
-}
-
 function validate(pool: AaPool, simulations: number, n: number, alpha: number, test: AaTest): void {
   const bad = (message: string) => new SightlineError('SL_STATS_INPUT_INVALID', message);
   if (!Number.isInteger(simulations) || simulations < 1)
@@ -399,19 +297,4 @@ function validate(pool: AaPool, simulations: number, n: number, alpha: number, t
     if (test === 'proportion' && v !== 0 && v !== 1)
       throw bad(`the proportion test needs 0/1 values, but value ${i} is ${v}`);
   }
-}
-
-/** The test's two-sided p-value on the whole of groups 1 and 2 (null when it has none). */
-function fullSplitPValue(test: AaTest, values: Float64Array, a: Int32Array, b: Int32Array): number | null {
-  const first = Float64Array.from(a, (i) => values[i]!);
-  const second = Float64Array.from(b, (i) => values[i]!);
-  if (test === 'mann-whitney') return mannWhitney(first, second).pValue;
-  if (test === 'proportion') {
-    const successes = (xs: Float64Array) => xs.reduce((sum, x) => sum + x, 0);
-    return proportionZTest(
-      { n: first.length, successes: successes(first) },
-      { n: second.length, successes: successes(second) },
-    ).pValue;
-  }
-  return compareMoments(momentsOf(first), momentsOf(second)).pValue;
 }

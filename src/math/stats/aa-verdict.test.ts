@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import reference from '../../../test/fixtures/scipy/aa-simulation.json' with { type: 'json' };
 import {
-  AA_HISTOGRAM_BINS,
-  aaVerdict,
-  discreteness,
   drawRejectionRate,
-  pValueHistogram,
   soundSplit,
   soundSplitFprBand,
   splitFprWithoutDifference,
   splitPValueCdf,
-  wilsonInterval,
-} from './aa-verdict.ts';
+} from './aa-sound-split.ts';
+import { AA_HISTOGRAM_BINS, aaVerdict, discreteness, pValueHistogram, wilsonInterval } from './aa-verdict.ts';
 
 describe('wilsonInterval agrees with scipy (binomtest(...).proportion_ci, method="wilson")', () => {
   it.each(reference.wilson)('%d of %d at %d', (k, n, confidence, lo, hi) => {
