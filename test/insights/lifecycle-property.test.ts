@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runLifecycle } from '../../src/analytics/insights/lifecycle/lifecycle-insight.ts';
 import { lifecycleSpecSchema } from '../../src/analytics/insights/lifecycle/lifecycle-spec.ts';
-import { contextFor, createRng, type TestEvent, warehouseWithCases } from './fixtures.ts';
+import { contextFor, type TestEvent, warehouseWithCases } from './fixtures.ts';
 import { type NaiveLifecycleQuery, naiveLifecycle } from './lifecycle-reference.ts';
-import { FILTERS, LAYER, randomRange, randomSet, TIME_ZONES, type Unit } from './retention-cases.ts';
+import { LAYER, randomPeriodCase } from './retention-cases.ts';
 
 const CASES = 1000;
 
 function randomCase(seed: number): { project: string; events: TestEvent[]; query: NaiveLifecycleQuery } {
-  const rng = createRng(seed);
-  // Every 12th case spans more than 64 days, past DuckDB's per-user bit sets.
-  const long = seed % 12 === 0;
-  const interval = long ? 'day' : rng.pick<Unit>(['day', 'day', 'week', 'month']);
-  const { events, startDay, days } = randomSet(rng, interval, long);
-  const query: NaiveLifecycleQuery = {
-    event: rng.pick(['a', 'b', '$any', '$any']),
-    interval,
-    ...randomRange(rng, startDay, days, long),
-    timeZone: rng.bernoulli(0.45) ? 'UTC' : rng.pick(TIME_ZONES),
-    filter: rng.bernoulli(0.45) ? rng.pick(FILTERS) : undefined,
-  };
+  const { events, query } = randomPeriodCase(seed);
   return { project: `l${seed}`, events, query };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { MetricsLayerSource } from '../../src/analytics/metrics/definitions.ts';
 import type { Rng } from '../../src/math/random.ts';
-import { randomEvents, type TestEvent } from './fixtures.ts';
+import { createRng, randomEvents, type TestEvent } from './fixtures.ts';
 import { localDate } from './local-time.ts';
 
 /** An event of a set, with its position (the loader's event ids follow it, so ties in time keep it). */
@@ -193,4 +193,34 @@ export function randomRange(
   const from = dateOfDay(dayNumber(startDay) + rng.int(-1, long ? 5 : Math.max(1, Math.floor(days / 2))));
   const to = dateOfDay(dayNumber(from) + (long ? rng.int(65, days + 5) : rng.int(0, days)));
   return { from, to };
+}
+
+/** The query fields lifecycle and stickiness cases share. */
+export interface PeriodQuery {
+  event: string;
+  interval: Unit;
+  from: string;
+  to: string;
+  timeZone: string;
+  filter: Filter | undefined;
+}
+
+/**
+ * A seeded random event set and the shared part of a lifecycle or stickiness query over it; every 12th
+ * seed spans more than 64 days, past DuckDB's per-user bit sets. The generator is returned so that a
+ * caller can draw its own fields after these.
+ */
+export function randomPeriodCase(seed: number): { rng: Rng; events: TestEvent[]; query: PeriodQuery } {
+  const rng = createRng(seed);
+  const long = seed % 12 === 0;
+  const interval = long ? 'day' : rng.pick<Unit>(['day', 'day', 'week', 'month']);
+  const { events, startDay, days } = randomSet(rng, interval, long);
+  const query: PeriodQuery = {
+    event: rng.pick(['a', 'b', '$any', '$any']),
+    interval,
+    ...randomRange(rng, startDay, days, long),
+    timeZone: rng.bernoulli(0.45) ? 'UTC' : rng.pick(TIME_ZONES),
+    filter: rng.bernoulli(0.45) ? rng.pick(FILTERS) : undefined,
+  };
+  return { rng, events, query };
 }

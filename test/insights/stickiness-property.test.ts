@@ -1,35 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { runStickiness } from '../../src/analytics/insights/stickiness/stickiness-insight.ts';
 import { stickinessSpecSchema } from '../../src/analytics/insights/stickiness/stickiness-spec.ts';
-import { contextFor, createRng, type TestEvent, warehouseWithCases } from './fixtures.ts';
-import {
-  BREAKDOWNS,
-  FILTERS,
-  LAYER,
-  randomRange,
-  randomSet,
-  TIME_ZONES,
-  type Unit,
-} from './retention-cases.ts';
+import { contextFor, type TestEvent, warehouseWithCases } from './fixtures.ts';
+import { BREAKDOWNS, LAYER, randomPeriodCase } from './retention-cases.ts';
 import { type NaiveStickinessQuery, naiveStickiness } from './stickiness-reference.ts';
 
 const CASES = 1000;
 
 function randomCase(seed: number): { project: string; events: TestEvent[]; query: NaiveStickinessQuery } {
-  const rng = createRng(seed);
-  // Every 12th case spans more than 64 days, past DuckDB's per-user bit sets.
-  const long = seed % 12 === 0;
-  const interval = long ? 'day' : rng.pick<Unit>(['day', 'day', 'week', 'month']);
-  const { events, startDay, days } = randomSet(rng, interval, long);
-  const query: NaiveStickinessQuery = {
-    event: rng.pick(['a', 'b', '$any', '$any']),
-    interval,
-    ...randomRange(rng, startDay, days, long),
-    timeZone: rng.bernoulli(0.45) ? 'UTC' : rng.pick(TIME_ZONES),
-    filter: rng.bernoulli(0.45) ? rng.pick(FILTERS) : undefined,
-    breakdown: rng.bernoulli(0.4) ? rng.pick(BREAKDOWNS) : undefined,
-  };
-  return { project: `s${seed}`, events, query };
+  const { rng, events, query } = randomPeriodCase(seed);
+  const breakdown = rng.bernoulli(0.4) ? rng.pick(BREAKDOWNS) : undefined;
+  return { project: `s${seed}`, events, query: { ...query, breakdown } };
 }
 
 describe('stickiness against a naive implementation', () => {
