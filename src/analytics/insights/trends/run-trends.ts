@@ -136,16 +136,10 @@ export async function runTrends(
     const cached = cache.get(cacheKey(leaf, period, keys));
     if (cached) return cached;
     if (leaf.aggregate.kind === 'window') {
+      // Siblings differ only in the window length, which does not decide whether the rollup can answer.
       const windows = windowSiblings(leaf);
-      const query = queryFor(leaf, period, keys);
-      const together =
-        windows.length > 1 &&
-        windows.every(
-          (days) =>
-            query.rollup === queryFor({ ...leaf, aggregate: { kind: 'window', days } }, period, keys).rollup,
-        );
-      const all = windowLeafValues(query, together ? windows : [leaf.aggregate.days], period.buckets);
-      for (const days of together ? windows : [leaf.aggregate.days]) {
+      const all = windowLeafValues(queryFor(leaf, period, keys), windows, period.buckets);
+      for (const days of windows) {
         const sibling: Leaf = { ...leaf, aggregate: { kind: 'window', days } };
         cache.set(
           cacheKey(sibling, period, keys),
