@@ -173,15 +173,7 @@ function viewMoments(
 }
 
 function meanComparison(result: MeanComparison): TestResult {
-  return {
-    effect: result.effect,
-    ci: result.ci,
-    pValue: result.pValue,
-    se: result.se,
-    statistic: result.statistic,
-    df: result.df,
-    warnings: result.warnings,
-  };
+  return { ...comparison(result), statistic: result.statistic, df: result.df };
 }
 
 function comparison(result: Comparison): TestResult {
