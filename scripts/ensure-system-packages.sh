@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs, when they are missing. Today the suite needs none
-# beyond Node.js itself; browser and ClickHouse tests add theirs here (chromium, clickhouse-server).
+# Installs the Debian packages named as arguments when they are missing (scripts/test.sh names what the
+# suite needs: the DejaVu fonts that chart images are rendered with).
 set -euo pipefail
 needed=()
 for pkg in "$@"; do

@@ -3,7 +3,7 @@
 # and npm packages (npm ci, when node_modules is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-system-packages.sh
+bash scripts/ensure-system-packages.sh fonts-dejavu-core
 [ -d node_modules ] || npm ci
 mkdir -p .tmp
 status=0
