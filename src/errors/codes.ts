@@ -276,11 +276,13 @@ export const ERROR_CODES = {
     hint: 'use a longer pre-period (at least three times the post-period is a common rule)',
   },
   SL_CHART_FONT_MISSING: {
-    summary: 'A font file charts are drawn with (DejaVu Sans) is missing, so a chart image cannot be rendered with its text.',
+    summary:
+      'A font file charts are drawn with (DejaVu Sans) is missing, so a chart image cannot be rendered with its text.',
     hint: 'install the fonts-dejavu-core package (apt-get install fonts-dejavu-core)',
   },
   SL_CHART_SPEC_INVALID: {
-    summary: 'A chart could not be built: it has no panel, a timestamp does not parse, or an x value does not suit its axis.',
+    summary:
+      'A chart could not be built: it has no panel, a timestamp does not parse, or an x value does not suit its axis.',
     hint: 'check the series passed to the chart; timestamps must be ISO 8601 or epoch milliseconds',
   },
 } as const satisfies Record<string, { summary: string; hint: string }>;
