@@ -29,9 +29,11 @@ export function parseCsvTable(text: string, label: string): CsvTable {
     throw new SightlineError('SL_FORECAST_INPUT_INVALID', `${label} is empty`);
   }
   const rows: string[][] = [];
+  // In a file of one column a blank line is a missing value; with more columns it is nothing.
+  const oneColumn = !lines[0]!.includes(',');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.trim() === '') continue;
+    if (line.trim() === '' && !oneColumn) continue;
     const cells = parseCsvRow(line, COMMA);
     if (typeof cells === 'string') {
       throw new SightlineError('SL_FORECAST_INPUT_INVALID', `${label} line ${i + 1}: ${cells}`);
