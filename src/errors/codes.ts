@@ -267,6 +267,11 @@ export const ERROR_CODES = {
     summary: 'Warning: the series has zero or negative values, so multiplicative models were not considered.',
     hint: 'nothing to do unless the values should be positive',
   },
+  SL_FORECAST_SEASON_UNSUPPORTED: {
+    summary:
+      'Warning: the model cannot use the seasonal period given (none was given, or it is longer than the model handles, such as ETS above 24), so it was fitted without a season.',
+    hint: 'give --season, or use a model made for long or multiple seasons (STL/MSTL, Prophet-style)',
+  },
   SL_CAUSAL_PERIOD_INVALID: {
     summary: 'The pre- and post-periods of a causal impact analysis are empty, overlap, or lie outside the series.',
     hint: 'give --pre A:B and --post C:D with A <= B < C <= D inside the series (row numbers from 1 or dates)',
