@@ -1,0 +1,19 @@
+export { toEchartsOption, unitTemplate } from './echarts-option.ts';
+export { type ChartFonts, DEJAVU_FONTS } from './fonts.ts';
+export { type ForecastChartInput, forecastChart, type LevelBounds } from './forecast-chart.ts';
+export { type PngOptions, type RasterImage, rasterizeSvg, renderPng } from './render-png.ts';
+export { renderSvg, type SvgOptions } from './render-svg.ts';
+export type {
+  BandSeriesSpec,
+  BarSeriesSpec,
+  ChartSpec,
+  LineSeriesSpec,
+  MarkerSpec,
+  PanelSpec,
+  ScatterSeriesSpec,
+  SeriesSpec,
+  XAxisSpec,
+  XValue,
+  YAxisSpec,
+} from './spec.ts';
+export { DEFAULT_SIZE, FONT_FAMILY, PALETTE } from './theme.ts';

@@ -1,0 +1,96 @@
+import type { ChartSpec, PanelSpec, YAxisSpec } from './spec.ts';
+import { TEXT_SIZE } from './theme.ts';
+
+/** Where the header and each panel's plotting rectangle go on a canvas, in pixels. */
+export interface ChartLayout {
+  /** Left edge of the title and legend. */
+  marginLeft: number;
+  titleTop: number;
+  legendTop: number;
+  panels: { left: number; right: number; top: number; height: number }[];
+}
+
+const MARGIN = 16;
+/** Half of a centred date label such as "Mar 2024" overhangs the last tick at the right edge. */
+const MARGIN_RIGHT = 28;
+const TITLE_LINE = TEXT_SIZE.title + 4;
+const SUBTITLE_LINE = TEXT_SIZE.subtitle + 9;
+const LEGEND_LINE = 14;
+/** Room for an axis name drawn above the plot (nameGap 10 plus one line of 11 px text). */
+const Y_NAME_ROOM = 24;
+const X_LABEL_ROOM = 26;
+const X_NAME_ROOM = 20;
+const PANEL_GAP = 18;
+/** DejaVu Sans digits are 0.636 em wide (hmtx); a comma or point is 0.318, so this errs on the wide side. */
+const DIGIT_EM = 0.64;
+
+/**
+ * Returns the layout of a chart at `size`: the header (title, subtitle, legend) stacked at the top
+ * left, then the panels sharing the remaining height by weight, all with one left edge wide enough
+ * for the widest panel's tick labels so their y axes line up.
+ */
+export function layoutChart(
+  spec: ChartSpec,
+  size: { width: number; height: number },
+  showLegend: boolean,
+): ChartLayout {
+  const titleTop = 14;
+  const headerBottom = titleTop + TITLE_LINE + (spec.subtitle ? SUBTITLE_LINE : 0);
+  const legendTop = headerBottom + 10;
+  const contentTop = (showLegend ? legendTop + LEGEND_LINE : headerBottom) + 8;
+
+  const labelChars = Math.max(...spec.panels.map(tickLabelChars));
+  const left = Math.round(MARGIN + labelChars * DIGIT_EM * TEXT_SIZE.axis + 8);
+  const bottom = X_LABEL_ROOM + (spec.x.label ? X_NAME_ROOM : 0) + 6;
+
+  const rooms = spec.panels.map((panel, p) => (panel.y.label ? Y_NAME_ROOM : 10) + (p > 0 ? PANEL_GAP : 0));
+  const free = Math.max(40, size.height - contentTop - bottom - rooms.reduce((a, b) => a + b, 0));
+  const weights = spec.panels.map((panel) => panel.weight ?? 1);
+  const totalWeight = weights.reduce((a, b) => a + b, 0);
+
+  let top = contentTop;
+  const panels = spec.panels.map((_, p) => {
+    top += rooms[p]!;
+    const height = Math.round((free * weights[p]!) / totalWeight);
+    const rect = { left, right: MARGIN_RIGHT, top, height };
+    top += height;
+    return rect;
+  });
+  return { marginLeft: MARGIN, titleTop, legendTop, panels };
+}
+
+/**
+ * Estimates the characters of a panel's longest tick label: the larger magnitude of its range with
+ * thousands separators, the decimals a step of a quarter of the range needs, and the unit.
+ */
+function tickLabelChars(panel: PanelSpec): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const see = (v: number | null) => {
+    if (v === null || !Number.isFinite(v)) return;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  };
+  for (const s of panel.series) {
+    for (const d of s.data) {
+      see(d[1]);
+      if (s.kind === 'band') see((d as readonly [unknown, number, number])[2]);
+    }
+  }
+  if (panel.y.includeZero) see(0);
+  if (panel.y.min !== undefined) see(panel.y.min);
+  if (panel.y.max !== undefined) see(panel.y.max);
+  if (!(lo <= hi)) return 3;
+  const step = (hi - lo) / 4 || Math.abs(hi) || 1;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  const magnitude = Math.max(Math.abs(lo), Math.abs(hi));
+  const digits = Math.max(1, Math.floor(Math.log10(magnitude || 1)) + 1);
+  const separators = Math.floor((digits - 1) / 3) * 0.5;
+  const sign = lo < 0 ? 1 : 0;
+  return digits + separators + sign + (decimals > 0 ? decimals + 0.5 : 0) + unitChars(panel.y);
+}
+
+function unitChars(y: YAxisSpec): number {
+  if (!y.unit) return 0;
+  return y.unit.length + (y.unitPosition === 'prefix' || y.unit === '%' ? 0 : 0.5);
+}
