@@ -272,6 +272,16 @@ export const ERROR_CODES = {
       'Warning: the model cannot use the seasonal period given (none was given, or it is longer than the model handles, such as ETS above 24), so it was fitted without a season.',
     hint: 'give --season, or use a model made for long or multiple seasons (STL/MSTL, Prophet-style)',
   },
+  SL_FORECAST_METRIC_UNDEFINED: {
+    summary:
+      'Warning: an accuracy metric has a zero denominator (MAPE with a zero actual, sMAPE where actual and forecast are both 0, MASE or MSIS on a history without change at the seasonal lag), so it is reported as null.',
+    hint: 'compare models on MAE, RMSE or another metric that is defined for this series',
+  },
+  SL_FORECAST_FEW_WINDOWS: {
+    summary:
+      'Warning: the series holds fewer backtest windows than asked, or too few for a conformal interval at the requested level, so fewer windows were used or the interval is the widest error seen (or the model\'s own).',
+    hint: 'give a longer history, a shorter horizon, or fewer windows',
+  },
   SL_CAUSAL_PERIOD_INVALID: {
     summary: 'The pre- and post-periods of a causal impact analysis are empty, overlap, or lie outside the series.',
     hint: 'give --pre A:B and --post C:D with A <= B < C <= D inside the series (row numbers from 1 or dates)',
