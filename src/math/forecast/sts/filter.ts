@@ -25,7 +25,7 @@ import {
 const LOG_2PI = Math.log(2 * Math.PI);
 /** F_∞ below this (relative to Z Z') counts as zero: the observation carries no diffuse information. */
 const DIFFUSE_TOLERANCE = 1e-8;
-/** Relative change in F and the gain below which the filter is treated as converged. */
+/** Relative change of every element of P_* below which the filter is treated as converged. */
 const STEADY_TOLERANCE = 1e-11;
 
 /** What the smoother and the forecast need from a filter pass, per time point (predicted quantities). */
@@ -50,6 +50,10 @@ export interface FilterResult {
   /** Observed (non-NaN) points and, of them, the diffuse ones (F_∞ > 0). */
   readonly observed: number;
   readonly diffuseSteps: number;
+  /** The parts of the log-likelihood: Σ log F_∞ over diffuse steps, Σ log F and Σ v²/F over the others. */
+  readonly sumLogFInf: number;
+  readonly sumLogF: number;
+  readonly sumV2F: number;
   /** Predicted state and covariance for the step after the last point (a_{n+1}, P_{n+1}). */
   readonly aEnd: Float64Array;
   readonly pEnd: Float64Array;
@@ -68,7 +72,7 @@ export interface FilterWorkspace {
   readonly pInf: Float64Array;
   readonly mStar: Float64Array;
   readonly mInf: Float64Array;
-  readonly mPrev: Float64Array;
+  readonly pPrev: Float64Array;
   readonly z: Float64Array;
   readonly tmp: Float64Array;
 }
@@ -80,7 +84,7 @@ export function filterWorkspace(k: number): FilterWorkspace {
     pInf: new Float64Array(k * k),
     mStar: new Float64Array(k),
     mInf: new Float64Array(k),
-    mPrev: new Float64Array(k),
+    pPrev: new Float64Array(k * k),
     z: new Float64Array(k),
     tmp: new Float64Array(k),
   };
@@ -108,7 +112,7 @@ export function kalmanFilter(
   const k = layout.k;
   const n = y.length;
   const w = options.workspace ?? filterWorkspace(k);
-  const { a, pStar, pInf, mStar, mInf, mPrev, z, tmp } = w;
+  const { a, pStar, pInf, mStar, mInf, pPrev, z, tmp } = w;
   stateNoise(layout, variances);
   const h = variances.irregular;
   const hasRegressors = layout.structure.regressors > 0;
@@ -119,9 +123,12 @@ export function kalmanFilter(
   let diffuse = true;
   let rankLeft = k;
   let steady = false;
-  let fPrev = Number.NaN;
+  let havePrev = false;
   let fSteady = 0;
-  let logLik = 0;
+  let logFSteady = 0;
+  let sumLogFInf = 0;
+  let sumLogF = 0;
+  let sumV2F = 0;
   let observed = 0;
   let diffuseSteps = 0;
   const likelihoodOnly = options.likelihoodOnly === true;
@@ -166,7 +173,8 @@ export function kalmanFilter(
     if (steady && !Number.isNaN(yt)) {
       // Converged: P_* and the gain no longer change (no regressors, no gap since convergence).
       const v = yt - yhat;
-      logLik -= 0.5 * (LOG_2PI + Math.log(fSteady) + (v * v) / fSteady);
+      sumLogF += logFSteady;
+      sumV2F += (v * v) / fSteady;
       observed++;
       const c = v / fSteady;
       for (let i = 0; i < k; i++) a[i]! += mStar[i]! * c;
@@ -183,6 +191,7 @@ export function kalmanFilter(
       continue;
     }
     steady = false;
+    let canSettle = false;
 
     // M_* = P_* Z', F_* = Z P_* Z' + σ²_ε (and the same for P_∞).
     let fStar = h;
@@ -233,7 +242,7 @@ export function kalmanFilter(
       if (fInf > 0) {
         // Diffuse update, D&K eqs. (5.12)-(5.14) with F^(1) = 1/F_∞, F^(2) = −F_*/F_∞².
         diffuseSteps++;
-        logLik -= 0.5 * (LOG_2PI + Math.log(fInf));
+        sumLogFInf += Math.log(fInf);
         const c = v / fInf;
         const f1 = 1 / fInf;
         const f2 = fStar / (fInf * fInf);
@@ -256,7 +265,8 @@ export function kalmanFilter(
           fittedVariance[t] = Number.NaN;
         }
       } else {
-        logLik -= 0.5 * (LOG_2PI + Math.log(fStar) + (v * v) / fStar);
+        sumLogF += Math.log(fStar);
+        sumV2F += (v * v) / fStar;
         const c = v / fStar;
         const f1 = 1 / fStar;
         for (let i = 0; i < k; i++) a[i]! += mStar[i]! * c;
@@ -270,29 +280,48 @@ export function kalmanFilter(
           fitted[t] = yhat;
           fittedVariance[t] = fStar;
         }
-        if (!diffuse && !hasRegressors) {
-          // Steady when F and M_* stopped moving (D&K §4.3.4); M_* is stored as it was before the update.
-          let moved = Math.abs(fStar - fPrev) > STEADY_TOLERANCE * fStar;
-          const scale = STEADY_TOLERANCE * Math.sqrt(fStar);
-          for (let i = 0; i < k && !moved; i++) if (Math.abs(mStar[i]! - mPrev[i]!) > scale) moved = true;
-          if (!moved) {
-            steady = true;
-            fSteady = fStar;
-          }
-          fPrev = fStar;
-          mPrev.set(mStar);
-        }
+        canSettle = !diffuse && !hasRegressors;
       }
     }
     transformRows(layout, a, 1, tmp);
     predictCovariance(layout, pStar, tmp, true);
     if (diffuse) predictCovariance(layout, pInf, tmp, false);
+    if (canSettle) {
+      // Steady when every element of the predicted P_* stopped moving relative to itself (D&K §4.3.4).
+      // Comparing F or the gain alone is not enough: a state with a tiny variance (a nearly fixed slope)
+      // keeps a covariance that shrinks like 1/t while F is already constant to 16 digits.
+      let moved = !havePrev;
+      for (let i = 0; i < k * k && !moved; i++) {
+        const d = Math.abs(pStar[i]! - pPrev[i]!);
+        if (d > STEADY_TOLERANCE * Math.abs(pStar[i]!)) moved = true;
+      }
+      if (moved) {
+        pPrev.set(pStar);
+        havePrev = true;
+      } else {
+        steady = true;
+        fSteady = h;
+        for (let i = 0; i < k; i++) {
+          const row = i * k;
+          let sum = 0;
+          for (let j = 0; j < nnz; j++) sum += pStar[row + nz[j]!]! * z[nz[j]!]!;
+          mStar[i] = sum;
+        }
+        for (let j = 0; j < nnz; j++) fSteady += z[nz[j]!]! * mStar[nz[j]!]!;
+        logFSteady = Math.log(fSteady);
+      }
+    } else {
+      havePrev = false;
+    }
   }
   const pEnd = Float64Array.from(pStar);
   return {
-    logLik,
+    logLik: -0.5 * (observed * LOG_2PI + sumLogFInf + sumLogF + sumV2F),
     observed,
     diffuseSteps,
+    sumLogFInf,
+    sumLogF,
+    sumV2F,
     aEnd: Float64Array.from(a),
     pEnd,
     stillDiffuse: diffuse,

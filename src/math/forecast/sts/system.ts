@@ -239,3 +239,28 @@ export function structureName(structure: StsStructure): string {
   if (structure.regressors > 0) parts.push(`${structure.regressors} regressors`);
   return `STS(${parts.join(', ')})`;
 }
+
+/** Replaces the k-vector r by T' r (the smoother's backward step, D&K eq. 4.44). */
+export function transposeApply(layout: StateLayout, r: Float64Array): void {
+  if (layout.slope >= 0) r[layout.slope]! += r[0]!;
+  const s0 = layout.seasonStart;
+  if (s0 < 0) return;
+  const ns = layout.seasonStates;
+  if (layout.structure.seasonalForm === 'dummy') {
+    // Column j of T's seasonal block: −1 from the first row, +1 from row j + 1 (the shift).
+    const first = r[s0]!;
+    for (let j = 0; j < ns - 1; j++) r[s0 + j] = r[s0 + j + 1]! - first;
+    r[s0 + ns - 1] = -first;
+    return;
+  }
+  const pairs = layout.trigCos.length;
+  for (let j = 0; j < pairs; j++) {
+    const cs = layout.trigCos[j]!;
+    const sn = layout.trigSin[j]!;
+    const a = r[s0 + 2 * j]!;
+    const b = r[s0 + 2 * j + 1]!;
+    r[s0 + 2 * j] = cs * a - sn * b;
+    r[s0 + 2 * j + 1] = sn * a + cs * b;
+  }
+  if (layout.trigNyquist) r[s0 + 2 * pairs] = -r[s0 + 2 * pairs]!;
+}
