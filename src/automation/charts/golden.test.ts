@@ -2,7 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dailyForecastInput, stepForecastInput } from '../../../test/fixtures/charts/samples.ts';
+import {
+  causalImpactInput,
+  dailyForecastInput,
+  stepForecastInput,
+} from '../../../test/fixtures/charts/samples.ts';
+import { causalImpactChart } from './causal-impact-chart.ts';
 import { forecastChart } from './forecast-chart.ts';
 import { compareGoldenSvg, GOLDEN_DIR, normalizeSvg } from './golden-svg.ts';
 import { renderSvg } from './render-svg.ts';
@@ -70,6 +75,13 @@ describe('golden chart SVGs', () => {
     expectGolden(
       'forecast-steps',
       renderSvg(forecastChart(stepForecastInput()), { width: 640, height: 320 }),
+    );
+  });
+
+  it('causal impact in three panels with a launch marker', () => {
+    expectGolden(
+      'causal-impact',
+      renderSvg(causalImpactChart(causalImpactInput()), { width: 900, height: 560 }),
     );
   });
 

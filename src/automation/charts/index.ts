@@ -1,3 +1,4 @@
+export { type CausalImpactChartInput, causalImpactChart } from './causal-impact-chart.ts';
 export { toEchartsOption, unitTemplate } from './echarts-option.ts';
 export { type ChartFonts, DEJAVU_FONTS } from './fonts.ts';
 export { type ForecastChartInput, forecastChart, type LevelBounds } from './forecast-chart.ts';

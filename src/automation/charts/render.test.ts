@@ -80,6 +80,19 @@ describe('renderSvg', () => {
     expect(svg).not.toContain('>31<');
   });
 
+  it('gives the same SVG in another time zone (labels and zone-less times are UTC)', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'Pacific/Kiritimati'; // UTC+14: every local date differs from the UTC one
+    try {
+      expect(new Date(Date.UTC(2024, 0, 1)).getDate()).toBe(1);
+      expect(new Date(Date.UTC(2024, 0, 1)).getHours()).toBe(14);
+      expect(renderSvg(spec, { width: 900, height: 400 })).toBe(svg);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('different charts get different id prefixes, so several can be inlined in one report', () => {
     const other = renderSvg({ ...spec, title: 'Weekly active users' });
     const prefix = (s: string) => /\b(sl[0-9a-f]{8})-/.exec(s)?.[1];
