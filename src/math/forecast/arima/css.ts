@@ -25,15 +25,24 @@ export function conditionalSumOfSquares(
   for (let i = 0; i < order.D; i++) for (let l = n - 1; l >= m; l--) w[l]! -= w[l - m]!;
   const resid = residuals ?? new Float64Array(n);
   resid.fill(0, 0, Math.min(ncond, n));
-  const p = phi.length;
-  const q = theta.length;
+  // Seasonal polynomials are mostly zeros (ARIMA(2,1,1)(0,1,1)[24] has 3 of 25 MA lags): loop over the
+  // non-zero lags only, which leaves every sum unchanged and makes the search over seasonal orders cheap.
+  const arLags = nonZeroLags(phi);
+  const maLags = nonZeroLags(theta);
   let ssq = 0;
   let nu = 0;
   for (let l = ncond; l < n; l++) {
     let tmp = w[l]!;
-    for (let j = 0; j < p; j++) tmp -= phi[j]! * w[l - j - 1]!;
-    const jmax = Math.min(l - ncond, q);
-    for (let j = 0; j < jmax; j++) tmp -= theta[j]! * resid[l - j - 1]!;
+    for (let k = 0; k < arLags.length; k++) {
+      const j = arLags[k]!;
+      tmp -= phi[j]! * w[l - j - 1]!;
+    }
+    const jmax = l - ncond;
+    for (let k = 0; k < maLags.length; k++) {
+      const j = maLags[k]!;
+      if (j >= jmax) break;
+      tmp -= theta[j]! * resid[l - j - 1]!;
+    }
     resid[l] = tmp;
     if (!Number.isNaN(tmp)) {
       nu++;
@@ -41,4 +50,10 @@ export function conditionalSumOfSquares(
     }
   }
   return ssq / nu;
+}
+
+function nonZeroLags(c: Float64Array): Int32Array {
+  const lags: number[] = [];
+  for (let j = 0; j < c.length; j++) if (c[j] !== 0) lags.push(j);
+  return Int32Array.from(lags);
 }
