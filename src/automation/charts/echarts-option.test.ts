@@ -123,8 +123,92 @@ describe('toEchartsOption', () => {
     const carriers = option.series.filter((s: { markLine?: unknown }) => s.markLine !== undefined);
     expect(carriers).toHaveLength(1);
     expect(carriers[0].data).toEqual([]);
-    expect(carriers[0].markLine.data).toEqual([{ name: 'launch', xAxis: Date.UTC(2024, 2, 1) }]);
+    expect(carriers[0].markLine.data).toEqual([
+      { name: 'launch', xAxis: Date.UTC(2024, 2, 1), label: { align: 'left', padding: [0, 4] } },
+    ]);
     expect(carriers[0].yAxisIndex).toBe(0);
+  });
+
+  it('sets a marker label towards the middle of the plot, so it stays on the canvas near an edge', () => {
+    const spec: ChartSpec = {
+      title: 't',
+      x: { kind: 'value' },
+      panels: [
+        {
+          y: {},
+          series: [
+            {
+              kind: 'line',
+              name: 'a',
+              data: [
+                [0, 1],
+                [100, 2],
+              ],
+            },
+          ],
+          markers: [
+            { x: 5, label: 'early' },
+            { x: 95, label: 'late' },
+          ],
+        },
+      ],
+    };
+    // biome-ignore lint/suspicious/noExplicitAny: inspected as JSON.
+    const marks = (toEchartsOption(spec, SIZE) as any).series[1].markLine.data;
+    expect(marks.map((m: { label: { align: string } }) => m.label.align)).toEqual(['left', 'right']);
+  });
+
+  it('turns non-finite values into gaps (JSON has no NaN) and drops non-finite scatter points', () => {
+    const spec: ChartSpec = {
+      title: 't',
+      x: { kind: 'value' },
+      panels: [
+        {
+          y: {},
+          series: [
+            {
+              kind: 'band',
+              name: 'b',
+              data: [
+                [1, 0, 2],
+                [2, Number.NaN, 3],
+              ],
+            },
+            {
+              kind: 'line',
+              name: 'l',
+              data: [
+                [1, Number.POSITIVE_INFINITY],
+                [2, 1],
+              ],
+            },
+            {
+              kind: 'scatter',
+              name: 's',
+              data: [
+                [1, Number.NaN],
+                [2, 1],
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    // biome-ignore lint/suspicious/noExplicitAny: inspected as JSON.
+    const [lower, width, line, scatter] = (toEchartsOption(spec, SIZE) as any).series;
+    expect(lower.data).toEqual([
+      [1, 0],
+      [2, null],
+    ]);
+    expect(width.data).toEqual([
+      [1, 2],
+      [2, null],
+    ]);
+    expect(line.data).toEqual([
+      [1, null],
+      [2, 1],
+    ]);
+    expect(scatter.data).toEqual([[2, 1]]);
   });
 
   it('writes the unit on tick labels: a prefix currency, a glued percent, a spaced suffix', () => {

@@ -31,7 +31,7 @@ export function toEchartsOption(spec: ChartSpec, size: { width: number; height: 
       series.push(...seriesOption(s, color, p, `band-${p}-${i}`, toX));
     });
     const markers = panel.markers ?? [];
-    if (markers.length > 0) series.push(markerSeries(markers, p, toX));
+    if (markers.length > 0) series.push(markerSeries(markers, p, toX, extent));
   });
 
   const last = spec.panels.length - 1;
@@ -181,7 +181,7 @@ function seriesOption(s: SeriesSpec, color: string, p: number, stack: string, to
           type: 'line',
           name: s.name,
           ...axisIndex(p),
-          data: s.data.map(([x, y]) => [toX(x), y]),
+          data: s.data.map(([x, y]) => [toX(x), finiteOrNull(y)]),
           symbol: 'none',
           connectNulls: false,
           color,
@@ -195,7 +195,7 @@ function seriesOption(s: SeriesSpec, color: string, p: number, stack: string, to
           type: 'bar',
           name: s.name,
           ...axisIndex(p),
-          data: s.data.map(([x, y]) => [toX(x), y]),
+          data: s.data.map(([x, y]) => [toX(x), finiteOrNull(y)]),
           color,
           itemStyle: { color },
           barMaxWidth: 24,
@@ -208,7 +208,7 @@ function seriesOption(s: SeriesSpec, color: string, p: number, stack: string, to
           type: 'scatter',
           name: s.name,
           ...axisIndex(p),
-          data: s.data.map(([x, y]) => [toX(x), y]),
+          data: s.data.filter(([, y]) => Number.isFinite(y)).map(([x, y]) => [toX(x), y]),
           symbolSize: s.size ?? 6,
           color,
           itemStyle: { color },
@@ -229,11 +229,14 @@ function seriesOption(s: SeriesSpec, color: string, p: number, stack: string, to
         lineStyle: hidden,
         z: 1,
       };
+      // A step with a non-finite bound is a gap in the band (null in both stacked lines).
+      const ok = ([, lower, upper]: readonly [XValue, number, number]) =>
+        Number.isFinite(lower) && Number.isFinite(upper);
       return [
-        { ...common, data: s.data.map(([x, lower]) => [toX(x), lower]) },
+        { ...common, data: s.data.map((d) => [toX(d[0]), ok(d) ? d[1] : null]) },
         {
           ...common,
-          data: s.data.map(([x, lower, upper]) => [toX(x), upper - lower]),
+          data: s.data.map((d) => [toX(d[0]), ok(d) ? d[2] - d[1] : null]),
           areaStyle: { color, opacity: 1 },
         },
       ];
@@ -242,7 +245,12 @@ function seriesOption(s: SeriesSpec, color: string, p: number, stack: string, to
 }
 
 /** Vertical marker lines ride on an empty series of their own, so hiding a series never hides them. */
-function markerSeries(markers: readonly MarkerSpec[], p: number, toX: ToX): object {
+function markerSeries(
+  markers: readonly MarkerSpec[],
+  p: number,
+  toX: ToX,
+  extent: Extent | undefined,
+): object {
   return {
     type: 'line',
     name: '',
@@ -261,7 +269,13 @@ function markerSeries(markers: readonly MarkerSpec[], p: number, toX: ToX): obje
         color: PALETTE.mutedText,
         fontSize: TEXT_SIZE.marker,
       },
-      data: markers.map((m) => ({ name: m.label, xAxis: toX(m.x) })),
+      data: markers.map((m) => {
+        const x = toX(m.x);
+        // A label on the right half of the plot ends at its line, one on the left half starts
+        // there, so a marker near either edge keeps its label on the canvas.
+        const rightHalf = extent !== undefined && typeof x === 'number' && x > (extent.min + extent.max) / 2;
+        return { name: m.label, xAxis: x, label: { align: rightHalf ? 'right' : 'left', padding: [0, 4] } };
+      }),
     },
   };
 }
@@ -307,4 +321,8 @@ function yAxisOption(y: YAxisSpec, p: number): object {
     splitLine: { lineStyle: { color: PALETTE.grid } },
     splitNumber: 4,
   };
+}
+
+function finiteOrNull(v: number | null): number | null {
+  return v !== null && Number.isFinite(v) ? v : null;
 }

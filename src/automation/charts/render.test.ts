@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dailyForecastInput } from '../../../test/fixtures/charts/samples.ts';
 import { isSightlineError } from '../../errors/index.ts';
+import { parseFontMetrics } from './font-metrics.ts';
 import { DEJAVU_FONTS } from './fonts.ts';
 import { forecastChart } from './forecast-chart.ts';
 import { rasterizeSvg, renderPng } from './render-png.ts';
@@ -72,6 +74,16 @@ describe('renderSvg', () => {
     for (const text of ['Daily active users', 'forecast starts', '80% interval', '95% interval', 'History']) {
       expect(svg).toContain(`>${text}<`);
     }
+  });
+
+  it('lays the legend out with DejaVu Sans widths, so entries neither overlap nor drift apart', () => {
+    const regular = parseFontMetrics(readFileSync(DEJAVU_FONTS.regular));
+    const textX = (label: string) =>
+      Number(new RegExp(`translate\\(([\\d.]+) [\\d.]+\\)" fill="[^"]+">${label}<`).exec(svg)?.[1]);
+    // Each entry is a 22 px icon, a 5 px gap, its text, then the 16 px item gap (legend options).
+    // zrender's built-in width table would make "Forecast" about 6 px narrower than DejaVu draws it.
+    const step = textX('95% interval') - textX('Forecast');
+    expect(step).toBeCloseTo(22 + 5 + regular.width('Forecast', 12) + 16, 0);
   });
 
   it('writes x labels in UTC whatever the time zone of the machine', () => {
