@@ -1,0 +1,2 @@
+export { changepointIndices, defaultFourierOrder } from './design.ts';
+export { type ProphetConfig, prophetModel } from './model.ts';
