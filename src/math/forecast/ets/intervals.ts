@@ -9,8 +9,8 @@
  *
  * R's `class1` puts γ in the third row of G whatever the trend, which for ANA and MNA is the second
  * season instead of the first: its c_j carries γ at j ≡ m − 1 rather than m (visible in
- * `forecast(ets(USAccDeaths, "ANA"))`, whose variance steps up at h = m). Here the book's c_j is used,
- * so from h = m on those two forms' intervals differ slightly from R's.
+ * `forecast(ets(USAccDeaths, "ANA"))`, whose variance steps up at h = m instead of m + 1). Here the
+ * book's c_j is used, so at h = m, 2m, … those two forms' intervals are slightly narrower than R's.
  */
 import type { Rng } from '../../random.ts';
 import { normalQuantile } from '../../stats/distributions.ts';
