@@ -53,6 +53,15 @@ describe('forecastChart', () => {
     expect(steps.panels[0]!.y).toEqual({ unit: '$', unitPosition: 'prefix', includeZero: true });
   });
 
+  it('draws only the last historyPoints observations when asked, still joined to the forecast', () => {
+    const recent = forecastChart({ ...input, historyPoints: 14 });
+    const history = recent.panels[0]!.series.find((s) => s.name === 'History') as LineSeriesSpec;
+    expect(history.data.map((d) => d[0])).toEqual(input.history.slice(-14).map((p) => p.t));
+    const line = recent.panels[0]!.series.find((s) => s.name === 'Forecast') as LineSeriesSpec;
+    expect(line.data[0]).toEqual([input.history.at(-1)!.t, input.history.at(-1)!.value]);
+    expect(forecastChart({ ...input, historyPoints: 10_000 })).toEqual(spec);
+  });
+
   it('draws a forecast without history (a marker at its first step, no connecting point)', () => {
     const only = forecastChart({ ...input, history: [] });
     const line = only.panels[0]!.series.find((s) => s.name === 'Forecast') as LineSeriesSpec;

@@ -23,6 +23,11 @@ export interface ForecastChartInput {
    */
   timeAxis?: boolean;
   includeZero?: boolean;
+  /**
+   * Draw only the last this-many history points. A thousand hourly points squeeze a 48-step forecast
+   * into a sliver at the right edge; a few times the horizon keeps it readable. Default: all.
+   */
+  historyPoints?: number;
 }
 
 const LEVELS = [
@@ -37,7 +42,12 @@ const LEVELS = [
  * A level whose bounds are missing at every step is left out; non-finite values become gaps.
  */
 export function forecastChart(input: ForecastChartInput): ChartSpec {
-  const allT = [...input.history.map((p) => p.t), ...input.forecast.map((p) => p.t)];
+  const shown = input.historyPoints;
+  const history =
+    shown === undefined || shown >= input.history.length
+      ? input.history
+      : input.history.slice(input.history.length - Math.max(1, Math.floor(shown)));
+  const allT = [...history.map((p) => p.t), ...input.forecast.map((p) => p.t)];
   const isTime = input.timeAxis ?? allT.every((t) => typeof t === 'string');
   const series: SeriesSpec[] = [];
 
@@ -58,11 +68,11 @@ export function forecastChart(input: ForecastChartInput): ChartSpec {
     kind: 'line',
     name: 'History',
     color: PALETTE.history,
-    data: input.history.map((p) => [p.t, finiteOrNull(p.value)]),
+    data: history.map((p) => [p.t, finiteOrNull(p.value)]),
   });
 
   // The forecast line starts at the last observation, so history and forecast read as one path.
-  const origin = input.history.at(-1);
+  const origin = history.at(-1);
   const forecastLine: [XValue, number | null][] = input.forecast.map((p) => [p.t, finiteOrNull(p.mean)]);
   if (origin !== undefined && Number.isFinite(origin.value)) forecastLine.unshift([origin.t, origin.value]);
   series.push({ kind: 'line', name: 'Forecast', color: PALETTE.forecast, dashed: true, data: forecastLine });
