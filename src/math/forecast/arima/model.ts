@@ -173,7 +173,10 @@ export interface ArimaModelSpec {
   readonly P?: number;
   readonly D?: number;
   readonly Q?: number;
-  /** A mean when d + D = 0, a drift when d + D = 1 (ignored otherwise, as R's `Arima`). Default true for d + D <= 1. */
+  /**
+   * A mean when d + D = 0, a drift when d + D = 1 (ignored otherwise, as R's `Arima`). Default as R's
+   * `Arima`: a mean without differencing, no drift with it.
+   */
   readonly includeConstant?: boolean;
 }
 
@@ -208,7 +211,6 @@ export function arimaModel(spec: ArimaModelSpec): ForecastModel {
       });
       order = { ...order, P: 0, D: 0, Q: 0, period: 1 };
     }
-    const constant = spec.includeConstant ?? order.d + order.D <= 1;
     const candidates: { order: ArimaOrder; why: 'short' | 'failed' | null }[] = [{ order, why: null }];
     if (order.P + order.D + order.Q > 0)
       candidates.push({ order: { ...order, P: 0, D: 0, Q: 0, period: 1 }, why: 'short' });
@@ -216,6 +218,7 @@ export function arimaModel(spec: ArimaModelSpec): ForecastModel {
     candidates.push({ order: { p: 0, d: 1, q: 0, P: 0, D: 0, Q: 0, period: 1 }, why: 'short' });
     let failed = false;
     for (const candidate of candidates) {
+      const constant = spec.includeConstant ?? candidate.order.d + candidate.order.D === 0;
       if (!fitsLength(y.length, candidate.order, constant, xreg.length) && candidate !== candidates.at(-1)) {
         continue;
       }
