@@ -107,7 +107,7 @@ describe(`ETS agrees with R forecast ${reference.forecastVersion} (scripts/refer
   it('our fits reach R’s log-likelihood (or better) on nearly every form', () => {
     // Both searches are Nelder-Mead on a multimodal surface from different starts (R: one start and
     // 2,000 evaluations; here the best of a weight grid, then a restart), so either may end in a worse
-    // mode. Measured: ours is within 1 of R's or better on 77 of 85 forms, better by more than 1 on 45.
+    // mode. Measured: ours is within 1 of R's or better on 80 of 84 forms, better by more than 1 on 42.
     const shortfalls: string[] = [];
     let better = 0;
     for (const [name, method, s, f] of cases) {
