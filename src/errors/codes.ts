@@ -290,6 +290,11 @@ export const ERROR_CODES = {
     summary: 'Warning: the pre-period is short, so the counterfactual and its interval rest on little history.',
     hint: 'use a longer pre-period (at least three times the post-period is a common rule)',
   },
+  SL_FORECAST_OUTLIERS_SKIPPED: {
+    summary:
+      'Warning: some points lay far outside what the model predicted one step ahead (over 6 robust standard deviations) and were treated as missing when fitting.',
+    hint: 'check those points in the data source; a real level shift shows as one skipped point at the shift',
+  },
   SL_CHART_FONT_MISSING: {
     summary:
       'A font file charts are drawn with (DejaVu Sans) is missing, so a chart image cannot be rendered with its text.',
