@@ -79,7 +79,11 @@ export function seriesScale(y: Float64Array): number {
   if (sd > 0 && Number.isFinite(sd)) return sd;
   let m = 0;
   let c = 0;
-  for (const v of y) if (!Number.isNaN(v)) (m += Math.abs(v)), c++;
+  for (const v of y) {
+    if (Number.isNaN(v)) continue;
+    m += Math.abs(v);
+    c++;
+  }
   return c > 0 && m > 0 ? m / c : 1;
 }
 

@@ -110,6 +110,17 @@ function forecastSts(spec: StsSpec, y: Float64Array, options: ForecastOptions): 
     });
   }
   if (fit === null) return flat(last, y.length, options, 'STS(last value)', warnings);
+  const cleaned = outliersAsMissing(y, fit.filter.fitted);
+  if (cleaned !== null) {
+    const refit = fitSts(cleaned.y, fit.structure, xreg);
+    if (Number.isFinite(refit.logLik) && !refit.filter.stillDiffuse) {
+      fit = refit;
+      warnings.push({
+        code: 'SL_FORECAST_OUTLIERS_SKIPPED',
+        message: `${cleaned.rows.length} point(s) far outside the one-step predictions were treated as missing (rows ${cleaned.rows.slice(0, 10).join(', ')}${cleaned.rows.length > 10 ? ', ...' : ''}).`,
+      });
+    }
+  }
 
   const moments = forecastMoments(fit.layout, fit.filter, fit.variances, futureXreg, options.horizon);
   const intervals = options.levels.map((level) => {
@@ -155,6 +166,46 @@ function forecastSts(spec: StsSpec, y: Float64Array, options: ForecastOptions): 
     aicc,
     warnings,
   };
+}
+
+/** Innovations beyond this many robust standard deviations (1.4826 MAD) count as outliers. */
+const OUTLIER_LIMIT = 6;
+
+/**
+ * y with NaN where the one-step innovation y_t − ŷ_t lies beyond OUTLIER_LIMIT robust standard deviations
+ * of all innovations, or null when none does. The scale is the MAD, not the filter's F_t: a Gaussian fit
+ * inflates the irregular variance to absorb a gross outlier, which would hide it (Harvey 1989 §5.4 uses
+ * the auxiliary residuals for the same reason). Treating the point as missing is what the filter does
+ * natively, so the rest of the series keeps its full weight.
+ */
+function outliersAsMissing(
+  y: Float64Array,
+  fitted: Float64Array,
+): { y: Float64Array; rows: number[] } | null {
+  const innovations: number[] = [];
+  for (let t = 0; t < y.length; t++) {
+    const e = y[t]! - fitted[t]!;
+    if (Number.isFinite(e)) innovations.push(e);
+  }
+  if (innovations.length < 10) return null;
+  const median = (xs: number[]): number => {
+    const sorted = xs.slice().sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const centre = median(innovations);
+  const scale = 1.4826 * median(innovations.map((e) => Math.abs(e - centre)));
+  if (!(scale > 0)) return null;
+  const rows: number[] = [];
+  const out = y.slice();
+  for (let t = 0; t < y.length; t++) {
+    const e = y[t]! - fitted[t]!;
+    if (Number.isFinite(e) && Math.abs(e - centre) > OUTLIER_LIMIT * scale) {
+      rows.push(t);
+      out[t] = Number.NaN;
+    }
+  }
+  return rows.length > 0 ? { y: out, rows } : null;
 }
 
 /** A flat forecast at `value` with zero-width intervals (the fallback when nothing can be fitted). */
