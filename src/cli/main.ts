@@ -3,6 +3,7 @@ import { reportFailure } from './cli-error.ts';
 import { registerCohort } from './commands/cohort.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExperiment } from './commands/experiment.ts';
+import { registerForecast } from './commands/forecast.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerInsight } from './commands/insight.ts';
 import { registerMetrics } from './commands/metrics.ts';
@@ -30,6 +31,7 @@ registerCohort(program);
 registerMetrics(program);
 registerExperiment(program);
 registerStats(program);
+registerForecast(program);
 registerStatus(program);
 registerStart(program);
 

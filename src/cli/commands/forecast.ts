@@ -1,0 +1,197 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parseCsvTable } from '../../analytics/forecasting/csv-table.ts';
+import { forecastMany } from '../../analytics/forecasting/forecast-many.ts';
+import type { SeriesForecast } from '../../analytics/forecasting/forecast-output.ts';
+import { historyTimes, prepareSeries } from '../../analytics/forecasting/prepare-series.ts';
+import type { ForecastRequest } from '../../analytics/forecasting/run-forecast.ts';
+import { type RawSeries, readSeries } from '../../analytics/forecasting/series-input.ts';
+import { forecastChart, renderPng, renderSvg } from '../../automation/charts/index.ts';
+import { SightlineError } from '../../errors/index.ts';
+import { MODEL_CHOICES, type ModelChoice } from '../../math/forecast/registry.ts';
+import { action } from '../cli-error.ts';
+import { formatTable } from '../format.ts';
+import { ProgressBar } from '../progress-bar.ts';
+
+interface ForecastFlags {
+  input?: string;
+  horizon: string;
+  season?: string;
+  model: string;
+  level: string;
+  windows?: string;
+  seed: string;
+  chart?: string;
+  json?: boolean;
+}
+
+export function registerForecast(program: Command): void {
+  program
+    .command('forecast')
+    .description(
+      'forecast a series from a CSV file (or a warehouse metric) with intervals, the model chosen by backtest',
+    )
+    .argument('[metric]', 'a metric of the metrics layer (instead of --input)')
+    .option(
+      '--input <file>',
+      'CSV: timestamp,value | value | series_id,timestamp,value (- for standard input)',
+    )
+    .option('--horizon <steps>', 'steps to forecast', '14')
+    .option('--season <periods>', 'seasonal periods in steps, comma-separated (default: from the timestamps)')
+    .option('--model <name>', `${MODEL_CHOICES.join('|')}`, 'auto')
+    .option('--level <levels>', 'interval levels in percent, comma-separated', '80,95')
+    .option('--windows <n>', 'backtest windows for auto and ensemble', '3')
+    .option('--seed <n>', 'seed of simulated intervals', '1')
+    .option('--chart <file>', 'also draw the forecast as .svg or .png (the first series)')
+    .option('--json', 'print the forecasts as JSON')
+    .action(
+      action(async (metric: string | undefined, flags: ForecastFlags) => {
+        if (metric !== undefined) {
+          throw new SightlineError('SL_USAGE', 'forecasting a warehouse metric needs the warehouse', {
+            hint: 'use --input FILE.csv',
+          });
+        }
+        if (flags.input === undefined)
+          throw new SightlineError('SL_USAGE', 'give --input FILE.csv or a metric name');
+        const label = flags.input === '-' ? 'standard input' : flags.input;
+        const series = readSeries(parseCsvTable(await readText(flags.input), label), label);
+        const request = requestFromFlags(flags);
+        const bar = new ProgressBar();
+        const forecasts = await forecastMany(series, request, label, (done, total) =>
+          bar.update({ label: 'series forecast', done, total, records: done }),
+        );
+        bar.finish();
+        if (flags.chart) await writeChart(flags.chart, series[0]!, forecasts[0]!, request, label);
+        process.stdout.write(flags.json ? `${JSON.stringify({ forecasts })}\n` : formatForecasts(forecasts));
+      }),
+    );
+}
+
+export function requestFromFlags(flags: ForecastFlags): ForecastRequest {
+  const model = flags.model as ModelChoice;
+  if (!MODEL_CHOICES.includes(model)) {
+    throw new SightlineError('SL_FORECAST_OPTION_INVALID', `unknown model ${JSON.stringify(flags.model)}`, {
+      hint: `choose one of ${MODEL_CHOICES.join(', ')}`,
+    });
+  }
+  return {
+    model,
+    horizon: integerFlag('--horizon', flags.horizon),
+    levels: numberList('--level', flags.level),
+    seasonPeriods: flags.season === undefined ? null : numberList('--season', flags.season),
+    ...(flags.windows === undefined ? {} : { windows: integerFlag('--windows', flags.windows) }),
+    seed: integerFlag('--seed', flags.seed),
+  };
+}
+
+function integerFlag(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n))
+    throw new SightlineError(
+      'SL_FORECAST_OPTION_INVALID',
+      `${name} must be a whole number, not ${JSON.stringify(text)}`,
+    );
+  return n;
+}
+
+function numberList(name: string, text: string): number[] {
+  return text.split(',').map((part) => {
+    const n = Number(part.trim());
+    if (part.trim() === '' || !Number.isFinite(n)) {
+      throw new SightlineError(
+        'SL_FORECAST_OPTION_INVALID',
+        `${name} takes numbers separated by commas, not ${JSON.stringify(text)}`,
+      );
+    }
+    return n;
+  });
+}
+
+export async function readText(file: string): Promise<string> {
+  try {
+    if (file !== '-') return await readFile(file, 'utf8');
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (error) {
+    throw new SightlineError(
+      'SL_FORECAST_INPUT_INVALID',
+      `cannot read ${file}: ${(error as Error).message}`,
+      {
+        hint: 'check the path (use - for standard input)',
+      },
+    );
+  }
+}
+
+async function writeChart(
+  file: string,
+  raw: RawSeries,
+  forecast: SeriesForecast,
+  request: ForecastRequest,
+  label: string,
+): Promise<void> {
+  const prepared = prepareSeries(raw, request.seasonPeriods, label);
+  const times = historyTimes(prepared);
+  const history = Array.from(prepared.y, (value, i) => ({ t: times ? times[i]! : i + 1, value }));
+  const spec = forecastChart({
+    title: `${forecast.seriesId ?? label}: ${request.horizon}-step forecast`,
+    subtitle: forecast.backtest ? `${forecast.model}: ${forecast.backtest.reason}` : forecast.model,
+    history,
+    forecast: forecast.points.map((p, i) => ({
+      t: p.t ?? prepared.y.length + i + 1,
+      mean: p.mean,
+      lower: p.lower,
+      upper: p.upper,
+    })),
+    historyPoints: Math.max(4 * request.horizon, 60),
+  });
+  const svg = renderSvg(spec);
+  await writeFile(file, file.toLowerCase().endsWith('.png') ? renderPng(svg) : svg);
+}
+
+/** Six significant digits. */
+function num(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '-';
+  return String(Number(x.toPrecision(6)));
+}
+
+export function formatForecasts(forecasts: readonly SeriesForecast[]): string {
+  const out: string[] = [];
+  for (const f of forecasts) {
+    out.push(
+      `${f.seriesId === undefined ? '' : `series ${f.seriesId}: `}${f.model} (intervals: ${f.intervalMethod})`,
+    );
+    if (f.backtest) {
+      out.push(`chosen because ${f.backtest.reason}`);
+      out.push(
+        formatTable(
+          f.backtest.scores.map((s) => ({
+            model: s.model,
+            MASE: num(s.mase),
+            sMAPE: num(s.smape),
+            ...Object.fromEntries(
+              Object.entries(s.coverage).map(([level, c]) => [
+                `${level}% covered`,
+                c === null ? '-' : `${Math.round(c * 100)}%`,
+              ]),
+            ),
+          })),
+        ),
+      );
+    }
+    out.push(
+      formatTable(
+        f.points.map((p, i) => {
+          const row: Record<string, string> = { step: p.t ?? String(i + 1), mean: num(p.mean) };
+          for (const level of Object.keys(p.lower))
+            row[`${level}% interval`] = `[${num(p.lower[level])}, ${num(p.upper[level])}]`;
+          return row;
+        }),
+      ),
+    );
+    for (const w of f.warnings) out.push(`warning ${w.code}: ${w.message}`);
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,73 @@
+/**
+ * The models a user can name (`--model`), and the candidates `auto` and `ensemble` compare.
+ *
+ * The candidates depend on the seasons, because cost and fit do: R's ETS and a seasonal ARIMA take one
+ * period of at most 24 (ETS) or 12 (ARIMA here, whose state grows with the period), so hourly data with
+ * a daily and a weekly season goes through MSTL, which takes any number of periods of any length.
+ * Theta is first: it is what a history too short to backtest gets, being robust and cheap (it was the
+ * M3 winner and a strong M4 benchmark).
+ */
+import { autoArima } from './arima/auto.ts';
+import { driftModel, naive2Model, naiveModel, seasonalNaiveModel } from './baselines/index.ts';
+import { autoEts } from './ets/index.ts';
+import { prophetModel } from './prophet/index.ts';
+import type { Candidate } from './select.ts';
+import { mstlModel } from './stl/index.ts';
+import { stsModel } from './sts/model.ts';
+import { dynamicOptimizedThetaModel, optimizedThetaModel, thetaModel } from './theta/index.ts';
+import type { ForecastModel } from './types.ts';
+
+export const MODEL_CHOICES = [
+  'auto',
+  'ensemble',
+  'ets',
+  'theta',
+  'otm',
+  'dotm',
+  'arima',
+  'sts',
+  'prophet',
+  'mstl',
+  'naive',
+  'snaive',
+  'drift',
+  'naive2',
+] as const;
+export type ModelChoice = (typeof MODEL_CHOICES)[number];
+export type SingleModelChoice = Exclude<ModelChoice, 'auto' | 'ensemble'>;
+
+const SINGLE: Record<SingleModelChoice, ForecastModel> = {
+  ets: autoEts,
+  theta: thetaModel,
+  otm: optimizedThetaModel,
+  dotm: dynamicOptimizedThetaModel,
+  arima: autoArima,
+  sts: stsModel({ trend: 'local-linear' }),
+  prophet: prophetModel(),
+  mstl: mstlModel(autoEts),
+  naive: naiveModel,
+  snaive: seasonalNaiveModel,
+  drift: driftModel,
+  naive2: naive2Model,
+};
+
+/** One model by its name on the command line. */
+export function modelFor(choice: SingleModelChoice): ForecastModel {
+  return SINGLE[choice];
+}
+
+/** Longest single period each family is offered with in `auto` (cost and R's own limits). */
+const ETS_MAX_PERIOD = 24;
+const ARIMA_MAX_PERIOD = 12;
+
+/** What `auto` and `ensemble` compare on a series with these seasonal periods. */
+export function candidatesFor(seasonPeriods: readonly number[]): Candidate[] {
+  const candidate = (name: SingleModelChoice): Candidate => ({ name, model: SINGLE[name] });
+  if (seasonPeriods.length === 0)
+    return ['theta', 'naive', 'ets', 'arima'].map((n) => candidate(n as SingleModelChoice));
+  const m = seasonPeriods[0]!;
+  const names: SingleModelChoice[] = ['theta', 'snaive', 'mstl'];
+  if (seasonPeriods.length === 1 && m <= ETS_MAX_PERIOD) names.push('ets');
+  if (seasonPeriods.length === 1 && m <= ARIMA_MAX_PERIOD) names.push('arima');
+  return names.map(candidate);
+}
