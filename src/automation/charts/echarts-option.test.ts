@@ -271,6 +271,33 @@ describe('toEchartsOption', () => {
     );
   });
 
+  it('moves the plot down for each row a long legend wraps into', () => {
+    const withSeries = (count: number): ChartSpec => ({
+      title: 't',
+      x: { kind: 'value' },
+      panels: [
+        {
+          y: {},
+          series: Array.from({ length: count }, (_, i) => ({
+            kind: 'line' as const,
+            name: `Acquisition source number ${i}`,
+            data: [[0, i] as [number, number]],
+          })),
+        },
+      ],
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: inspected as JSON.
+    const top = (count: number) => (toEchartsOption(withSeries(count), SIZE) as any).grid[0].top as number;
+    // About 245 px per entry: three fit in a 868 px row.
+    expect(top(3)).toBe(top(2));
+    expect(top(4) - top(3)).toBe(22);
+    expect(top(9) - top(3)).toBe(44);
+  });
+
+  it('ends an over-long title in an ellipsis within the canvas', () => {
+    expect(option.title.textStyle).toMatchObject({ width: SIZE.width - 32, overflow: 'truncate' });
+  });
+
   it('widens the left margin for long tick labels', () => {
     const withValues = (high: number, unit?: string): ChartSpec => ({
       title: 't',

@@ -21,7 +21,7 @@ export function toEchartsOption(spec: ChartSpec, size: { width: number; height: 
   const extent = xExtent(spec, toX);
   const legendItems = legendData(spec.panels);
   const showLegend = spec.legend ?? legendItems.length > 1;
-  const layout = layoutChart(spec, size, showLegend);
+  const layout = layoutChart(spec, size, showLegend ? legendItems.map((item) => item.name) : []);
 
   const series: NonNullable<EChartsOption['series']> = [];
   let paletteIndex = 0;
@@ -48,8 +48,20 @@ export function toEchartsOption(spec: ChartSpec, size: { width: number; height: 
       top: layout.titleTop,
       padding: 0,
       itemGap: 6,
-      textStyle: { fontSize: TEXT_SIZE.title, fontWeight: 'bold', color: PALETTE.text },
-      subtextStyle: { fontSize: TEXT_SIZE.subtitle, color: PALETTE.mutedText },
+      // A title longer than the canvas ends in an ellipsis rather than running off the image.
+      textStyle: {
+        fontSize: TEXT_SIZE.title,
+        fontWeight: 'bold',
+        color: PALETTE.text,
+        width: size.width - 2 * layout.marginLeft,
+        overflow: 'truncate',
+      },
+      subtextStyle: {
+        fontSize: TEXT_SIZE.subtitle,
+        color: PALETTE.mutedText,
+        width: size.width - 2 * layout.marginLeft,
+        overflow: 'truncate',
+      },
     },
     legend: {
       show: showLegend,
@@ -265,7 +277,9 @@ function markerSeries(
       label: {
         formatter: '{b}',
         position: 'end',
-        distance: 4,
+        // Inside the plot's top edge: above it the label would collide with the y axis name.
+        distance: -12,
+        backgroundColor: 'rgba(255,255,255,0.8)',
         color: PALETTE.mutedText,
         fontSize: TEXT_SIZE.marker,
       },

@@ -15,7 +15,12 @@ const MARGIN = 16;
 const MARGIN_RIGHT = 28;
 const TITLE_LINE = TEXT_SIZE.title + 4;
 const SUBTITLE_LINE = TEXT_SIZE.subtitle + 9;
-const LEGEND_LINE = 14;
+/** A wrapped legend row: 12 px text plus ECharts' 10 px gap between rows (the legend's itemGap is 16). */
+const LEGEND_ROW = 22;
+/** Legend entries: a 22 px icon, 5 px to the text, 16 px to the next entry (echarts-option.ts). */
+const LEGEND_ENTRY_EXTRA = 22 + 5 + 16;
+/** DejaVu Sans averages about 0.6 em over mixed-case labels; erring wide reserves a row too many, not too few. */
+const TEXT_EM = 0.62;
 /** Room for an axis name drawn above the plot (nameGap 10 plus one line of 11 px text). */
 const Y_NAME_ROOM = 24;
 const X_LABEL_ROOM = 26;
@@ -25,19 +30,21 @@ const PANEL_GAP = 18;
 const DIGIT_EM = 0.64;
 
 /**
- * Returns the layout of a chart at `size`: the header (title, subtitle, legend) stacked at the top
- * left, then the panels sharing the remaining height by weight, all with one left edge wide enough
- * for the widest panel's tick labels so their y axes line up.
+ * Returns the layout of a chart at `size` (`legendNames` empty when no legend is shown): the header
+ * (title, subtitle, legend rows) stacked at the top left, then the panels sharing the remaining height
+ * by weight, all with one left edge wide enough for the widest panel's tick labels so their y axes
+ * line up.
  */
 export function layoutChart(
   spec: ChartSpec,
   size: { width: number; height: number },
-  showLegend: boolean,
+  legendNames: readonly string[],
 ): ChartLayout {
   const titleTop = 14;
   const headerBottom = titleTop + TITLE_LINE + (spec.subtitle ? SUBTITLE_LINE : 0);
   const legendTop = headerBottom + 10;
-  const contentTop = (showLegend ? legendTop + LEGEND_LINE : headerBottom) + 8;
+  const rows = legendRows(legendNames, size.width - 2 * MARGIN);
+  const contentTop = (rows > 0 ? legendTop + rows * LEGEND_ROW - 8 : headerBottom) + 8;
 
   const labelChars = Math.max(...spec.panels.map(tickLabelChars));
   const left = Math.round(MARGIN + labelChars * DIGIT_EM * TEXT_SIZE.axis + 8);
@@ -57,6 +64,22 @@ export function layoutChart(
     return rect;
   });
   return { marginLeft: MARGIN, titleTop, legendTop, panels };
+}
+
+/** How many rows the legend wraps into at `width` (0 when there is no legend). */
+function legendRows(names: readonly string[], width: number): number {
+  if (names.length === 0) return 0;
+  let rows = 1;
+  let x = 0;
+  for (const name of names) {
+    const entry = LEGEND_ENTRY_EXTRA + name.length * TEXT_EM * TEXT_SIZE.legend;
+    if (x > 0 && x + entry - 16 > width) {
+      rows++;
+      x = 0;
+    }
+    x += entry;
+  }
+  return rows;
 }
 
 /**
