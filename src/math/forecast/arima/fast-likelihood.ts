@@ -47,11 +47,14 @@ export function armaLikelihood(w: Float64Array, phi: Float64Array, theta: Float6
     // a_{t+1} = T a_t + K_t v_t / F_t
     const k = v / F;
     const a0 = a[0]!;
-    for (let i = 0; i < r; i++) a[i] = (i < p ? phi[i]! * a0 : 0) + (i < r - 1 ? a[i + 1]! : 0) + K[i]! * k;
+    for (let i = 0; i < r - 1; i++) a[i] = a[i + 1]! + K[i]! * k;
+    a[r - 1] = K[r - 1]! * k;
+    for (let i = 0; i < p; i++) a[i]! += phi[i]! * a0;
     if (settled) continue;
     const zw = wv[0]!;
-    const w0 = wv[0]!;
-    for (let i = 0; i < r; i++) Tw[i] = (i < p ? phi[i]! * w0 : 0) + (i < r - 1 ? wv[i + 1]! : 0);
+    for (let i = 0; i < r - 1; i++) Tw[i] = wv[i + 1]!;
+    Tw[r - 1] = 0;
+    for (let i = 0; i < p; i++) Tw[i]! += phi[i]! * zw;
     const Fnext = F + m * zw * zw;
     for (let i = 0; i < r; i++) K[i]! += m * zw * Tw[i]!;
     for (let i = 0; i < r; i++) wv[i] = Tw[i]! - (K[i]! * zw) / Fnext;
