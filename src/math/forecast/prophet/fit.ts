@@ -22,7 +22,11 @@
 import type { ColumnPrior } from './design.ts';
 
 export interface MapFit {
+  /** Rows the fit used. */
+  readonly n: number;
   readonly theta: Float64Array;
+  /** X'X of the design (p x p, row-major), for the estimate's covariance. */
+  readonly gram: Float64Array;
   /** The observation sd on the scaled axis. */
   readonly sigma: number;
   readonly rss: number;
@@ -30,11 +34,12 @@ export interface MapFit {
   readonly sweeps: number;
 }
 
-/** X'X (p x p, row-major) and X'y of a row-major n x p design. */
-export function gram(x: Float64Array, y: Float64Array, n: number, p: number) {
+/** X'X (p x p, row-major) and X'y of a row-major n x p design, over the rows `keep` marks (all if null). */
+export function gram(x: Float64Array, y: Float64Array, n: number, p: number, keep: Uint8Array | null = null) {
   const g = new Float64Array(p * p);
   const b = new Float64Array(p);
   for (let r = 0; r < n; r++) {
+    if (keep !== null && keep[r] === 0) continue;
     const row = r * p;
     const yr = y[r]!;
     for (let i = 0; i < p; i++) {
@@ -56,19 +61,26 @@ export function sigmaSquaredFor(rss: number, n: number): number {
 
 /**
  * The MAP coefficients and sigma of y (scaled) on the design x with the given column priors.
- * `maxSweeps` bounds the coordinate-descent passes over all columns in total.
+ * Rows where `keep` is 0 are left out (as missing points are in Prophet). `maxSweeps` bounds the
+ * coordinate-descent passes over all columns in total.
  */
 export function fitMap(
   x: Float64Array,
   y: Float64Array,
-  n: number,
+  rows: number,
   p: number,
   priors: readonly ColumnPrior[],
+  keep: Uint8Array | null = null,
   maxSweeps = 20000,
 ): MapFit {
-  const { g, b } = gram(x, y, n, p);
+  const { g, b } = gram(x, y, rows, p, keep);
   let yy = 0;
-  for (let i = 0; i < n; i++) yy += y[i]! * y[i]!;
+  let n = 0;
+  for (let i = 0; i < rows; i++) {
+    if (keep !== null && keep[i] === 0) continue;
+    yy += y[i]! * y[i]!;
+    n++;
+  }
   const theta = new Float64Array(p);
   const gTheta = new Float64Array(p); // G theta, kept up to date
   const rssOf = () => {
@@ -82,7 +94,7 @@ export function fitMap(
   };
   // Start sigma at a tenth of y's sd: small enough that the first lasso pass follows the data.
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += y[i]!;
+  for (let i = 0; i < rows; i++) if (keep === null || keep[i] !== 0) mean += y[i]!;
   mean /= n;
   let s2 = Math.max(1e-12, (0.01 * Math.max(0, yy / n - mean * mean)) as number);
   let sweeps = 0;
@@ -135,7 +147,7 @@ export function fitMap(
     }
   }
   const rss = rssOf();
-  return { theta, sigma: Math.sqrt(sigmaSquaredFor(rss, n)), rss, converged, sweeps };
+  return { n, theta, gram: g, sigma: Math.sqrt(sigmaSquaredFor(rss, n)), rss, converged, sweeps };
 }
 
 /**
@@ -210,8 +222,8 @@ function solveOnActiveSet(
   return false;
 }
 
-/** Solves m x = rhs in place (rhs becomes x) for a symmetric positive definite m; false if it is not. */
-function choleskySolve(m: Float64Array, rhs: Float64Array, a: number): boolean {
+/** Solves m x = rhs in place (m is overwritten by its Cholesky factor) (rhs becomes x) for a symmetric positive definite m; false if it is not. */
+export function choleskySolve(m: Float64Array, rhs: Float64Array, a: number): boolean {
   for (let j = 0; j < a; j++) {
     let d = m[j * a + j]!;
     for (let k = 0; k < j; k++) d -= m[j * a + k]! * m[j * a + k]!;

@@ -4,7 +4,8 @@
  * over the horizon as a Poisson process with the history's rate (S changepoints per unit of scaled
  * time), draws each one's rate change from Laplace(0, lambda) with lambda the mean |delta| of the fit
  * (plus 1e-8, as Prophet), adds them to the fitted trend, then adds Gaussian noise with the fitted
- * sigma. The interval at a level is the pair of empirical quantiles (numpy's linear interpolation, as
+ * sigma (per step, so the caller may add the estimate's own variance: parameter-uncertainty.ts). The
+ * interval at a level is the pair of empirical quantiles (numpy's linear interpolation, as
  * Prophet's `nanpercentile`) of the samples at each step.
  */
 import type { Rng } from '../../random.ts';
@@ -32,14 +33,14 @@ function quantileSorted(sorted: Float64Array, q: number): number {
 
 /**
  * Simulated intervals around `point` (scaled axis, length h) for the future scaled times `futureT`
- * (all above 1). Returns, per level, the lower and upper bounds on the scaled axis; each bound is
+ * (all above 1), with Gaussian noise of sd `noiseSd[j]` at step j. Returns, per level, the lower and upper bounds on the scaled axis; each bound is
  * widened to include the point forecast, so lower <= point <= upper holds even for a handful of
  * samples or zero noise.
  */
 export function simulateIntervals(
   point: Float64Array,
   futureT: Float64Array,
-  sigma: number,
+  noiseSd: Float64Array,
   trend: TrendUncertainty,
   levels: readonly number[],
   samples: number,
@@ -52,7 +53,7 @@ export function simulateIntervals(
   const lambda = trend.meanAbsDelta + 1e-8;
   for (let s = 0; s < samples; s++) {
     const count = rate > 0 ? rng.poisson(rate) : 0;
-    for (let j = 0; j < h; j++) paths[j * samples + s] = point[j]! + sigma * rng.normal();
+    for (let j = 0; j < h; j++) paths[j * samples + s] = point[j]! + noiseSd[j]! * rng.normal();
     for (let c = 0; c < count; c++) {
       const at = 1 + rng.next() * (tEnd - 1);
       const delta = laplace(rng, lambda);
