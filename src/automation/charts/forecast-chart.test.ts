@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dailyForecastInput, stepForecastInput } from '../../../test/fixtures/charts/samples.ts';
-import { forecastChart } from './forecast-chart.ts';
+import type { ModelForecast } from '../../math/forecast/types.ts';
+import { forecastChart, forecastPoints } from './forecast-chart.ts';
 import type { BandSeriesSpec, LineSeriesSpec } from './spec.ts';
 import { PALETTE } from './theme.ts';
 
@@ -67,5 +68,44 @@ describe('forecastChart', () => {
     const line = only.panels[0]!.series.find((s) => s.name === 'Forecast') as LineSeriesSpec;
     expect(line.data).toHaveLength(input.forecast.length);
     expect(only.panels[0]!.markers).toEqual([{ x: input.forecast[0]!.t, label: 'forecast starts' }]);
+  });
+});
+
+describe('forecastPoints', () => {
+  const model: ModelForecast = {
+    model: 'ETS(A,N,N)',
+    mean: Float64Array.from([10, 11]),
+    intervals: [
+      { level: 95, lower: Float64Array.from([6, 5]), upper: Float64Array.from([14, 17]) },
+      { level: 50, lower: Float64Array.from([9, 9]), upper: Float64Array.from([11, 13]) },
+      { level: 80, lower: Float64Array.from([8, 7]), upper: Float64Array.from([12, 15]) },
+    ],
+    intervalMethod: 'analytic',
+    fitted: null,
+    params: {},
+    logLik: null,
+    aicc: null,
+    warnings: [],
+  };
+
+  it('pairs each step with its time, mean and the 80% and 95% bounds, whatever order the levels came in', () => {
+    expect(forecastPoints(model, ['2024-05-01', '2024-05-02'])).toEqual([
+      { t: '2024-05-01', mean: 10, lower: { '80': 8, '95': 6 }, upper: { '80': 12, '95': 14 } },
+      { t: '2024-05-02', mean: 11, lower: { '80': 7, '95': 5 }, upper: { '80': 15, '95': 17 } },
+    ]);
+  });
+
+  it('leaves out a level the model did not give, and the chart then draws one band', () => {
+    const only95 = { ...model, intervals: [model.intervals[0]!] };
+    const points = forecastPoints(only95, [1, 2]);
+    expect(points[0]).toEqual({ t: 1, mean: 10, lower: { '95': 6 }, upper: { '95': 14 } });
+    const chart = forecastChart({ title: 't', history: [{ t: 0, value: 9 }], forecast: points });
+    expect(chart.panels[0]!.series.filter((s) => s.kind === 'band').map((s) => s.name)).toEqual([
+      '95% interval',
+    ]);
+  });
+
+  it('refuses times that do not match the steps (a caller bug, not a user mistake)', () => {
+    expect(() => forecastPoints(model, ['2024-05-01'])).toThrow(/1 times for 2 steps/);
   });
 });

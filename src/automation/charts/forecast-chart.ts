@@ -1,3 +1,4 @@
+import type { ModelForecast } from '../../math/forecast/types.ts';
 import type { BandSeriesSpec, ChartSpec, SeriesSpec, XValue } from './spec.ts';
 import { PALETTE } from './theme.ts';
 
@@ -103,4 +104,27 @@ function isFiniteNumber(v: number | undefined): v is number {
 
 function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
+}
+
+export type ForecastPoint = ForecastChartInput['forecast'][number];
+
+/**
+ * Returns the chart's forecast points from a model's output and the times of its steps (`times[i]` for
+ * step i): the mean, and the bounds of the 80% and 95% intervals where the model gave them. Intervals
+ * at other levels are not drawn (the chart has two shades).
+ */
+export function forecastPoints(forecast: ModelForecast, times: readonly XValue[]): ForecastPoint[] {
+  if (times.length !== forecast.mean.length) {
+    throw new Error(`forecastPoints: ${times.length} times for ${forecast.mean.length} steps`);
+  }
+  const at = (level: number) => forecast.intervals.find((interval) => interval.level === level);
+  const i80 = at(80);
+  const i95 = at(95);
+  return times.map((t, i) => {
+    const lower: LevelBounds = {};
+    const upper: LevelBounds = {};
+    if (i80) [lower['80'], upper['80']] = [i80.lower[i]!, i80.upper[i]!];
+    if (i95) [lower['95'], upper['95']] = [i95.lower[i]!, i95.upper[i]!];
+    return { t, mean: forecast.mean[i]!, lower, upper };
+  });
 }

@@ -1,7 +1,14 @@
 export { type CausalImpactChartInput, causalImpactChart } from './causal-impact-chart.ts';
 export { toEchartsOption, unitTemplate } from './echarts-option.ts';
 export { type ChartFonts, DEJAVU_FONTS } from './fonts.ts';
-export { type ForecastChartInput, forecastChart, type LevelBounds } from './forecast-chart.ts';
+export {
+  type ForecastChartInput,
+  type ForecastPoint,
+  forecastChart,
+  forecastPoints,
+  type LevelBounds,
+} from './forecast-chart.ts';
+export { type ChartFileOptions, type ChartFormat, chartFormatOf, renderChartFile } from './render-chart.ts';
 export { type PngOptions, type RasterImage, rasterizeSvg, renderPng } from './render-png.ts';
 export { renderSvg, type SvgOptions } from './render-svg.ts';
 export type {

@@ -5,6 +5,7 @@ import { isSightlineError } from '../../errors/index.ts';
 import { parseFontMetrics } from './font-metrics.ts';
 import { DEJAVU_FONTS } from './fonts.ts';
 import { forecastChart } from './forecast-chart.ts';
+import { chartFormatOf, renderChartFile } from './render-chart.ts';
 import { rasterizeSvg, renderPng } from './render-png.ts';
 import { renderSvg } from './render-svg.ts';
 import { PALETTE } from './theme.ts';
@@ -177,5 +178,46 @@ describe('missing fonts', () => {
 
   it('after a failed call, rendering with the right fonts still gives the same SVG', () => {
     expect(renderSvg(spec, { width: 900, height: 400 })).toBe(svg);
+  });
+});
+
+describe('degenerate inputs', () => {
+  it('an empty chart (no history, no forecast) still renders its title', () => {
+    const empty = renderSvg(forecastChart({ title: 'Nothing yet', history: [], forecast: [] }));
+    expect(empty).toContain('>Nothing yet<');
+    expect(pngSize(renderPng(empty))).toEqual({ width: 900, height: 400 });
+  });
+
+  it('a constant series with zero-width intervals renders, its forecast line flat on the history', () => {
+    const flat = forecastChart({
+      title: 'Constant',
+      history: Array.from({ length: 10 }, (_, i) => ({ t: i, value: 5 })),
+      forecast: Array.from({ length: 3 }, (_, k) => ({
+        t: 10 + k,
+        mean: 5,
+        lower: { '80': 5, '95': 5 },
+        upper: { '80': 5, '95': 5 },
+      })),
+    });
+    const img = rasterizeSvg(renderSvg(flat));
+    expect(countColor(img, PALETTE.history, 24)).toBeGreaterThan(300);
+    // Below the header the band has no area (its only pixels are the legend swatch's).
+    expect(countColor(img, PALETTE.band95, 0, { x0: 0, y0: 90, x1: img.width, y1: img.height })).toBe(0);
+  });
+});
+
+describe('renderChartFile', () => {
+  it('picks SVG or PNG from the file name', () => {
+    expect(chartFormatOf('out/forecast.SVG')).toBe('svg');
+    expect(chartFormatOf('forecast.png')).toBe('png');
+    expect(chartFormatOf('forecast.jpg')).toBeUndefined();
+    expect(new TextDecoder().decode(renderChartFile(spec, 'a.svg', { width: 900, height: 400 }))).toBe(svg);
+    expect(Buffer.from(renderChartFile(spec, 'a.png', { width: 900, height: 400 })).equals(image.png)).toBe(
+      true,
+    );
+  });
+
+  it('a file name that is neither .svg nor .png is SL_USAGE', () => {
+    expectCode(() => renderChartFile(spec, 'forecast.pdf'), 'SL_USAGE');
   });
 });
