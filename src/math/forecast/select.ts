@@ -9,7 +9,7 @@
  * Grushka-Cockayne & Winkler 2013), so it is never narrower than its narrowest member's would suggest
  * and never needs a distribution the members do not share.
  */
-import { coverage, mase, smape } from './metrics.ts';
+import { type BacktestResult, rollingOrigin } from './backtest.ts';
 import type {
   ForecastModel,
   ForecastOptions,
@@ -65,11 +65,16 @@ export function backtestWindows(
   seasonPeriods: readonly number[],
   maximum: number,
 ): number {
-  const longest = seasonPeriods.length > 0 ? Math.max(...seasonPeriods) : 0;
-  const minimumTraining = Math.max(10, 2 * horizon, 2 * longest + 1);
+  const minimum = minimumTraining(horizon, seasonPeriods);
   let windows = maximum;
-  while (windows > 0 && length - windows * horizon < minimumTraining) windows--;
+  while (windows > 0 && length - windows * horizon < minimum) windows--;
   return windows;
+}
+
+/** The shortest training part a backtest window may have. */
+function minimumTraining(horizon: number, seasonPeriods: readonly number[]): number {
+  const longest = seasonPeriods.length > 0 ? Math.max(...seasonPeriods) : 0;
+  return Math.max(10, 2 * horizon, 2 * longest + 1);
 }
 
 export function selectAndForecast(
@@ -83,7 +88,6 @@ export function selectAndForecast(
   const size = Math.min(settings.ensembleSize ?? 3, candidates.length);
   const method = settings.ensembleMethod ?? 'median';
   const windows = backtestWindows(y.length, h, options.seasonPeriods, settings.windows ?? 3);
-  const m = options.seasonPeriods[0] ?? 1;
   if (windows === 0) {
     const fallback = candidates[0]!;
     const forecast = fallback.model(y, options);
@@ -99,28 +103,31 @@ export function selectAndForecast(
     };
   }
 
-  // forecasts[c][w]: candidate c's forecast of window w (null when it failed there).
-  const origins = Array.from({ length: windows }, (_, w) => y.length - (windows - w) * h);
-  const forecasts = candidates.map((candidate) =>
-    origins.map((origin, w) => {
-      const training = y.subarray(0, origin);
-      const result = candidate.model(training, { ...options, seed: (options.seed ?? 1) + w });
-      return isFiniteForecast(result) ? result : null;
-    }),
-  );
-  const scoreOf = (name: string, perWindow: readonly (ModelForecast | null)[]): CandidateScore =>
-    score(name, perWindow, y, origins, h, m);
-  const scores = candidates.map((c, i) => scoreOf(c.name, forecasts[i]!));
+  const backtest = {
+    horizon: h,
+    initial: minimumTraining(h, options.seasonPeriods),
+    windows,
+    levels: options.levels,
+    seasonPeriods: options.seasonPeriods,
+    seed: options.seed ?? 1,
+  };
+  const results = candidates.map((c) => rollingOrigin(y, c.model, backtest));
+  const scores = candidates.map((c, i) => scoreOf(c.name, results[i]!));
   const ranked = scores.map((s, i) => ({ s, i })).sort((a, b) => compareScores(a.s, b.s));
   const best = ranked[0]!;
   const members = ranked.slice(0, size).filter((r) => r.s.mase !== null);
 
   let ensembleScore: CandidateScore | null = null;
   if (members.length >= 2 && combine !== 'best') {
-    const combined = origins.map((_, w) => {
-      const parts = members.map((r) => forecasts[r.i]![w]!);
-      return combineForecasts(parts, method);
-    });
+    // The combination's backtest reuses the members' window forecasts: no model is refitted.
+    const combined = rollingOrigin(
+      y,
+      windowReplay(
+        members.map((r) => results[r.i]!),
+        method,
+      ),
+      backtest,
+    );
     ensembleScore = scoreOf('ensemble', combined);
   }
   const useEnsemble =
@@ -197,43 +204,28 @@ export function combineForecasts(parts: readonly ModelForecast[], method: 'media
   };
 }
 
-function score(
-  name: string,
-  perWindow: readonly (ModelForecast | null)[],
-  y: Float64Array,
-  origins: readonly number[],
-  h: number,
-  m: number,
-): CandidateScore {
-  let maseSum = 0;
-  let smapeSum = 0;
-  let maseValid = true;
-  let smapeValid = true;
-  const inside: Record<string, number> = {};
-  let model: string | null = null;
-  for (let w = 0; w < origins.length; w++) {
-    const forecast = perWindow[w];
-    if (!forecast) return { name, model: null, mase: null, smape: null, coverage: {} };
-    model = forecast.model;
-    const origin = origins[w]!;
-    const actual = y.subarray(origin, origin + h);
-    const windowMase = mase(actual, forecast.mean, y.subarray(0, origin), m);
-    const windowSmape = smape(actual, forecast.mean);
-    if (windowMase === null) maseValid = false;
-    else maseSum += windowMase;
-    if (windowSmape === null) smapeValid = false;
-    else smapeSum += windowSmape;
-    for (const interval of forecast.intervals) {
-      const key = String(interval.level);
-      inside[key] = (inside[key] ?? 0) + coverage(actual, interval.lower, interval.upper) / origins.length;
-    }
-  }
+function scoreOf(name: string, result: BacktestResult): CandidateScore {
+  const failed = result.windows.some((w) => !isFiniteForecast(w.forecast));
+  const metrics = result.metrics;
+  if (failed || metrics === null) return { name, model: null, mase: null, smape: null, coverage: {} };
   return {
     name,
-    model,
-    mase: maseValid ? maseSum / origins.length : null,
-    smape: smapeValid ? smapeSum / origins.length : null,
-    coverage: inside,
+    model: result.windows[result.windows.length - 1]!.forecast.model,
+    mase: metrics.mase,
+    smape: metrics.smape,
+    coverage: metrics.coverage,
+  };
+}
+
+/**
+ * A model that answers each backtest window with the combination of the members' forecasts of that
+ * window (recognised by the training length), so the combination is scored on the same windows
+ * without fitting anything again.
+ */
+function windowReplay(members: readonly BacktestResult[], method: 'median' | 'mean'): ForecastModel {
+  return (training) => {
+    const parts = members.map((m) => m.windows.find((w) => w.origin === training.length)!.forecast);
+    return combineForecasts(parts, method);
   };
 }
 
