@@ -169,7 +169,7 @@ function solveOnActiveSet(
   for (let j = 0; j < p; j++) sign[j] = priors[j]!.kind === 'normal' ? 1 : Math.sign(theta[j]!);
   const next = new Float64Array(p);
   const gNext = new Float64Array(p);
-  for (let attempt = 0; attempt < 8; attempt++) {
+  for (let attempt = 0; attempt < p; attempt++) {
     const active: number[] = [];
     for (let j = 0; j < p; j++) if (sign[j] !== 0) active.push(j);
     const a = active.length;
@@ -203,18 +203,24 @@ function solveOnActiveSet(
       for (let j = 0; j < p; j++) v += g[i * p + j]! * next[j]!;
       gNext[i] = v;
     }
+    // KKT for the inactive L1 coordinates, with a hair of slack for rounding; the worst violator
+    // joins (one at a time: adding every violator at once was seen to cycle).
+    let worst = -1;
+    let worstExcess = 0;
     for (let j = 0; j < p; j++) {
       const prior = priors[j]!;
       if (prior.kind === 'laplace' && sign[j] === 0) {
-        // KKT for an inactive L1 coordinate, with a hair of slack for rounding.
-        const c = b[j]! - gNext[j]!;
-        if (Math.abs(c) > (s2 / prior.scale) * (1 + 1e-9)) {
-          sign[j] = Math.sign(c);
-          changed = true;
+        const excess = Math.abs(b[j]! - gNext[j]!) - (s2 / prior.scale) * (1 + 1e-9);
+        if (excess > worstExcess) {
+          worstExcess = excess;
+          worst = j;
         }
       }
     }
-    if (changed) continue;
+    if (worst >= 0) {
+      sign[worst] = Math.sign(b[worst]! - gNext[worst]!);
+      continue;
+    }
     theta.set(next);
     gTheta.set(gNext);
     return true;
