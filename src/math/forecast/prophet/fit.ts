@@ -153,7 +153,7 @@ export function fitMap(
 /**
  * Tries the exact lasso-ridge optimum starting from the current active set and signs (see the file
  * comment): a few active-set corrections, each dropping the L1 coordinates whose solved sign flips
- * and adding the inactive ones that break KKT with the sign of their gradient. On success writes the
+ * or else adding the inactive one that breaks KKT the most, with the sign of its gradient. On success writes the
  * optimum to theta and gTheta and returns true; otherwise leaves both as they were.
  */
 function solveOnActiveSet(
