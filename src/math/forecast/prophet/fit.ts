@@ -153,8 +153,8 @@ export function fitMap(
 /**
  * Tries the exact lasso-ridge optimum starting from the current active set and signs (see the file
  * comment): a few active-set corrections, each dropping the L1 coordinates whose solved sign flips
- * or else adding the inactive one that breaks KKT the most, with the sign of its gradient. On success writes the
- * optimum to theta and gTheta and returns true; otherwise leaves both as they were.
+ * or else adding the inactive one that breaks KKT the most, with the sign of its gradient. On
+ * success writes the optimum to theta and gTheta and returns true; otherwise leaves both as they were.
  */
 function solveOnActiveSet(
   g: Float64Array,
