@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { reportFailure } from './cli-error.ts';
+import { registerCausal } from './commands/causal.ts';
 import { registerCohort } from './commands/cohort.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExperiment } from './commands/experiment.ts';
@@ -32,6 +33,7 @@ registerMetrics(program);
 registerExperiment(program);
 registerStats(program);
 registerForecast(program);
+registerCausal(program);
 registerStatus(program);
 registerStart(program);
 

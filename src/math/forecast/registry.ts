@@ -1,9 +1,9 @@
 /**
  * The models a user can name (`--model`), and the candidates `auto` and `ensemble` compare.
  *
- * The candidates depend on the seasons, because cost and fit do: R's ETS and a seasonal ARIMA take one
- * period of at most 24 (ETS) or 12 (ARIMA here, whose state grows with the period), so hourly data with
- * a daily and a weekly season goes through MSTL, which takes any number of periods of any length.
+ * The candidates depend on the seasons, because cost and fit do: R's ETS takes one period of at most
+ * 24, so hourly data with a daily and a weekly season goes through MSTL, which takes any number of
+ * periods of any length.
  * Theta is first: it is what a history too short to backtest gets, being robust and cheap (it was the
  * M3 winner and a strong M4 benchmark).
  */
@@ -56,9 +56,12 @@ export function modelFor(choice: SingleModelChoice): ForecastModel {
   return SINGLE[choice];
 }
 
-/** Longest single period each family is offered with in `auto` (cost and R's own limits). */
+/**
+ * Longest single period ETS is offered with in `auto` (R's own limit). A seasonal ARIMA is not a
+ * candidate: its order search costs seconds on a two-year daily series (bench/forecast.bench.ts), more
+ * than the whole automatic forecast may take; `--model arima` fits one.
+ */
 const ETS_MAX_PERIOD = 24;
-const ARIMA_MAX_PERIOD = 12;
 
 /** What `auto` and `ensemble` compare on a series with these seasonal periods. */
 export function candidatesFor(seasonPeriods: readonly number[]): Candidate[] {
@@ -68,6 +71,5 @@ export function candidatesFor(seasonPeriods: readonly number[]): Candidate[] {
   const m = seasonPeriods[0]!;
   const names: SingleModelChoice[] = ['theta', 'snaive', 'mstl'];
   if (seasonPeriods.length === 1 && m <= ETS_MAX_PERIOD) names.push('ets');
-  if (seasonPeriods.length === 1 && m <= ARIMA_MAX_PERIOD) names.push('arima');
   return names.map(candidate);
 }

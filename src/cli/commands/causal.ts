@@ -1,0 +1,150 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { causalInput } from '../../analytics/causal/causal-input.ts';
+import { parseCsvTable } from '../../analytics/forecasting/csv-table.ts';
+import { causalImpactChart, renderPng, renderSvg } from '../../automation/charts/index.ts';
+import { type CausalImpactResult, causalImpact } from '../../math/causal/causal-impact.ts';
+import { action } from '../cli-error.ts';
+import { formatTable } from '../format.ts';
+import { readText } from './forecast.ts';
+
+interface CausalFlags {
+  input: string;
+  pre: string;
+  post: string;
+  response?: string;
+  controls?: string;
+  alpha: string;
+  chart?: string;
+  json?: boolean;
+}
+
+export function registerCausal(program: Command): void {
+  program
+    .command('causal')
+    .description(
+      'estimate the causal impact of a launch: the post-period against a counterfactual from the pre-period',
+    )
+    .requiredOption(
+      '--input <file>',
+      'CSV with the response and optional control columns (and a time column)',
+    )
+    .requiredOption('--pre <A:B>', 'pre-period: row numbers from 1, or times of the time column')
+    .requiredOption('--post <C:D>', 'post-period, after the pre-period')
+    .option('--response <column>', 'the response column (default: y or value, else the first numeric column)')
+    .option('--controls <columns>', 'control columns, comma-separated (default: every other numeric column)')
+    .option('--alpha <a>', 'intervals are 1 - alpha', '0.05')
+    .option('--chart <file>', 'also draw observed against counterfactual as .svg or .png')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (flags: CausalFlags) => {
+        const table = parseCsvTable(await readText(flags.input), flags.input);
+        const input = causalInput(table, flags, flags.input);
+        const result = causalImpact({
+          y: input.y,
+          controls: input.controls,
+          pre: input.pre,
+          post: input.post,
+          alpha: Number(flags.alpha),
+        });
+        if (flags.chart) {
+          const t = (row: number) => input.times?.[row] ?? row + 1;
+          // The model's counterfactual covers the post-period; before it only the observations are drawn.
+          const post = new Map(Array.from(result.rows, (row, i) => [row, i]));
+          const first = Math.max(input.pre[0], input.post[0] - 3 * result.rows.length);
+          const spec = causalImpactChart({
+            title: `Causal impact on ${input.responseName}`,
+            subtitle: `average effect ${num(result.average.absoluteEffect.value)} [${num(result.average.absoluteEffect.interval[0])}, ${num(result.average.absoluteEffect.interval[1])}], p = ${num(result.p)}`,
+            points: Array.from({ length: input.post[1] - first + 1 }, (_, k) => {
+              const row = first + k;
+              const i = post.get(row);
+              return {
+                t: t(row),
+                observed: input.y[row]!,
+                expected: i === undefined ? Number.NaN : result.prediction[i]!,
+                lower: i === undefined ? Number.NaN : result.predictionLower[i]!,
+                upper: i === undefined ? Number.NaN : result.predictionUpper[i]!,
+              };
+            }),
+            cumulative: Array.from(result.rows, (row, i) => ({
+              t: t(row),
+              effect: result.cumulativeEffect[i]!,
+              lower: result.cumulativeLower[i]!,
+              upper: result.cumulativeUpper[i]!,
+            })),
+            launch: t(input.post[0]),
+            level: Number(((1 - result.alpha) * 100).toPrecision(4)),
+          });
+          const svg = renderSvg(spec);
+          await writeFile(flags.chart, flags.chart.toLowerCase().endsWith('.png') ? renderPng(svg) : svg);
+        }
+        if (flags.json) {
+          process.stdout.write(
+            `${JSON.stringify({ response: input.responseName, controls: input.controlNames, ...toJson(result, input.times) })}\n`,
+          );
+          return;
+        }
+        process.stdout.write(formatCausal(result, input.responseName, input.controlNames));
+      }),
+    );
+}
+
+function toJson(result: CausalImpactResult, times: readonly string[] | null): Record<string, unknown> {
+  const points = Array.from(result.rows, (row, i) => ({
+    ...(times ? { t: times[row] } : { row: row + 1 }),
+    actual: result.actual[i],
+    prediction: result.prediction[i],
+    predictionInterval: [result.predictionLower[i], result.predictionUpper[i]],
+    effect: result.effect[i],
+    effectInterval: [result.effectLower[i], result.effectUpper[i]],
+    cumulativeEffect: result.cumulativeEffect[i],
+    cumulativeInterval: [result.cumulativeLower[i], result.cumulativeUpper[i]],
+  }));
+  return {
+    average: result.average,
+    cumulative: result.cumulative,
+    p: result.p,
+    probabilityOfEffect: result.probabilityOfEffect,
+    alpha: result.alpha,
+    significant: result.significant,
+    model: result.model,
+    report: result.report,
+    points,
+    warnings: result.warnings,
+  };
+}
+
+function num(x: number): string {
+  return String(Number(x.toPrecision(4)));
+}
+
+function formatCausal(result: CausalImpactResult, response: string, controls: readonly string[]): string {
+  const level = `${Number(((1 - result.alpha) * 100).toPrecision(4))}%`;
+  const row = (label: string, pick: (s: CausalImpactResult['average']) => string) => ({
+    '': label,
+    average: pick(result.average),
+    cumulative: pick(result.cumulative),
+  });
+  const est = (e: { value: number; sd: number }) => `${num(e.value)} (sd ${num(e.sd)})`;
+  const ci = (e: { interval: readonly [number, number] }) => `[${num(e.interval[0])}, ${num(e.interval[1])}]`;
+  const pct = (e: { value: number; sd: number; interval: readonly [number, number] }) =>
+    `${num(100 * e.value)}% (sd ${num(100 * e.sd)}%) [${num(100 * e.interval[0])}%, ${num(100 * e.interval[1])}%]`;
+  const lines = [
+    `causal impact on ${response}${controls.length ? ` with controls ${controls.join(', ')}` : ' (no controls)'}, ${result.rows.length} post-period points`,
+    '',
+    formatTable([
+      row('actual', (s) => num(s.actual)),
+      row('prediction', (s) => est(s.prediction)),
+      row(`${level} interval`, (s) => ci(s.prediction)),
+      row('absolute effect', (s) => est(s.absoluteEffect)),
+      row(`${level} interval`, (s) => ci(s.absoluteEffect)),
+      row('relative effect', (s) => pct(s.relativeEffect)),
+    ]),
+    '',
+    `posterior tail-area probability p: ${num(result.p)}; probability of a causal effect: ${num(100 * result.probabilityOfEffect)}%`,
+    '',
+    result.report,
+  ];
+  for (const w of result.warnings) lines.push(`warning ${w.code}: ${w.message}`);
+  return `${lines.join('\n')}\n`;
+}
