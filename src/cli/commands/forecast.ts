@@ -4,7 +4,8 @@ import { parseCsvTable } from '../../analytics/forecasting/csv-table.ts';
 import { forecastMany } from '../../analytics/forecasting/forecast-many.ts';
 import type { SeriesForecast } from '../../analytics/forecasting/forecast-output.ts';
 import { historyTimes, prepareSeries } from '../../analytics/forecasting/prepare-series.ts';
-import type { ForecastRequest } from '../../analytics/forecasting/run-forecast.ts';
+import { type BacktestRequest, backtestRaw } from '../../analytics/forecasting/run-backtest.ts';
+import { type ForecastRequest, validateRequest } from '../../analytics/forecasting/run-forecast.ts';
 import { type RawSeries, readSeries } from '../../analytics/forecasting/series-input.ts';
 import { forecastChart, renderPng, renderSvg } from '../../automation/charts/index.ts';
 import { SightlineError } from '../../errors/index.ts';
@@ -194,4 +195,94 @@ export function formatForecasts(forecasts: readonly SeriesForecast[]): string {
     out.push('');
   }
   return `${out.join('\n')}\n`;
+}
+
+interface BacktestFlags {
+  input: string;
+  horizon: string;
+  season?: string;
+  models?: string;
+  level: string;
+  windows?: string;
+  initial?: string;
+  step?: string;
+  json?: boolean;
+}
+
+export function registerBacktest(program: Command): void {
+  program
+    .command('backtest')
+    .description(
+      'rolling-origin backtest of forecasting models on a CSV series: MAE, RMSE, MAPE, sMAPE, MASE, coverage',
+    )
+    .requiredOption(
+      '--input <file>',
+      'CSV: timestamp,value | value | series_id,timestamp,value (- for standard input)',
+    )
+    .requiredOption('--horizon <steps>', 'steps ahead scored in each window')
+    .option('--windows <n>', 'windows, from the end of the series (default 5, or all after --initial)')
+    .option('--initial <n>', 'shortest training part (default two seasons)')
+    .option('--step <n>', 'steps between origins (default the horizon)')
+    .option(
+      '--models <names>',
+      `comma-separated, from ${MODEL_CHOICES.filter((m) => m !== 'auto' && m !== 'ensemble').join(', ')} (default: what auto compares)`,
+    )
+    .option('--season <periods>', 'seasonal periods in steps, comma-separated (default: from the timestamps)')
+    .option('--level <levels>', 'interval levels in percent, comma-separated', '80,95')
+    .option('--json', 'print the results as JSON')
+    .action(
+      action(async (flags: BacktestFlags) => {
+        const label = flags.input === '-' ? 'standard input' : flags.input;
+        const series = readSeries(parseCsvTable(await readText(flags.input), label), label);
+        const request: BacktestRequest = {
+          horizon: integerFlag('--horizon', flags.horizon),
+          levels: numberList('--level', flags.level),
+          seasonPeriods: flags.season === undefined ? null : numberList('--season', flags.season),
+          models: flags.models === undefined ? [] : flags.models.split(',').map((m) => m.trim()),
+          ...(flags.windows === undefined ? {} : { windows: integerFlag('--windows', flags.windows) }),
+          ...(flags.initial === undefined ? {} : { initial: integerFlag('--initial', flags.initial) }),
+          ...(flags.step === undefined ? {} : { step: integerFlag('--step', flags.step) }),
+        };
+        validateRequest({
+          model: 'auto',
+          horizon: request.horizon,
+          levels: request.levels,
+          seasonPeriods: request.seasonPeriods,
+          ...(request.windows === undefined ? {} : { windows: request.windows }),
+        });
+        const results = series.map((raw) => backtestRaw(raw, request, label));
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify({ backtests: results })}\n`);
+          return;
+        }
+        const out: string[] = [];
+        for (const r of results) {
+          out.push(
+            `${r.seriesId === undefined ? '' : `series ${r.seriesId}: `}${r.origins.length} window(s) of ${r.horizon} steps, origins ${r.origins.join(', ')}`,
+          );
+          out.push(
+            formatTable(
+              r.models.map((m) => ({
+                model: m.model,
+                fitted: m.fitted,
+                MAE: num(m.mae),
+                RMSE: num(m.rmse),
+                MAPE: num(m.mape),
+                sMAPE: num(m.smape),
+                MASE: num(m.mase),
+                ...Object.fromEntries(
+                  Object.entries(m.coverage).map(([level, c]) => [
+                    `${level}% covered`,
+                    `${Math.round(c * 100)}%`,
+                  ]),
+                ),
+              })),
+            ),
+          );
+          for (const w of r.warnings) out.push(`warning ${w.code}: ${w.message}`);
+          out.push('');
+        }
+        process.stdout.write(`${out.join('\n')}\n`);
+      }),
+    );
 }

@@ -33,7 +33,7 @@ export function mstlModel(adjusted: ForecastModel, decomposition: MstlOptions = 
     const innerOptions = { ...options, seasonPeriods: [] };
     if (periods.length === 0 || isConstant(y)) {
       const inner = adjusted(y, innerOptions);
-      return { ...inner, warnings: [...warnings, ...inner.warnings] };
+      return { ...inner, warnings: [...warnings, ...innerWarnings(inner)] };
     }
 
     const dec = mstl(y, periods, decomposition);
@@ -71,7 +71,7 @@ export function mstlModel(adjusted: ForecastModel, decomposition: MstlOptions = 
       // would mislead; selection among such models is by backtest.
       logLik: null,
       aicc: null,
-      warnings: [...warnings, ...inner.warnings],
+      warnings: [...warnings, ...innerWarnings(inner)],
     };
     return result;
   };
@@ -81,4 +81,12 @@ function isConstant(y: Float64Array): boolean {
   const first = y[0]!;
   for (let i = 1; i < y.length; i++) if (y[i] !== first) return false;
   return true;
+}
+
+/**
+ * The inner model's warnings, less the one saying it was given no season: MSTL takes the seasons out
+ * before the inner model runs, so that is by design, not news for the user.
+ */
+function innerWarnings(inner: ModelForecast): ForecastWarning[] {
+  return inner.warnings.filter((w) => w.code !== 'SL_FORECAST_SEASON_UNSUPPORTED');
 }
