@@ -1,5 +1,15 @@
+import type { CausalImpactResult } from '../../math/causal/causal-impact.ts';
 import type { ChartSpec, LineSeriesSpec, PanelSpec, XValue, YAxisSpec } from './spec.ts';
 import { PALETTE } from './theme.ts';
+
+/** One time step; NaN `expected`/`lower`/`upper` (no counterfactual there, as in a pre-period) is a gap. */
+export interface CausalPoint {
+  t: XValue;
+  observed: number;
+  expected: number;
+  lower: number;
+  upper: number;
+}
 
 export interface CausalImpactChartInput {
   title: string;
@@ -9,7 +19,7 @@ export interface CausalImpactChartInput {
    * Every point of the pre- and post-period: what was observed, the counterfactual (what the model
    * expects without the intervention) and its interval at `level`.
    */
-  points: ReadonlyArray<{ t: XValue; observed: number; expected: number; lower: number; upper: number }>;
+  points: ReadonlyArray<CausalPoint>;
   /** The first point of the post-period (where the intervention starts). */
   launch: XValue;
   /** The interval's level in percent (default 95), named in the legend. */
@@ -148,4 +158,55 @@ function zeroLine(allT: readonly XValue[]): LineSeriesSpec {
 
 function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
+}
+
+/**
+ * Returns the chart input for a causal impact result (src/math/causal): every row of `y` observed at
+ * `times[row]`, the counterfactual and its band over the post-period rows the result covers (the
+ * pre-period has none there, so it shows the observations alone), the cumulative effect, and a subtitle
+ * with the average relative effect, its interval and p, as R's summary prints them.
+ */
+export function causalImpactChartInput(
+  result: CausalImpactResult,
+  series: { y: Float64Array; times: readonly XValue[]; title: string; unit?: string },
+): CausalImpactChartInput {
+  const { y, times } = series;
+  if (times.length !== y.length)
+    throw new Error(`causalImpactChartInput: ${times.length} times for ${y.length} values`);
+  const points: CausalPoint[] = Array.from(y, (observed, row) => ({
+    t: times[row]!,
+    observed,
+    expected: Number.NaN,
+    lower: Number.NaN,
+    upper: Number.NaN,
+  }));
+  const cumulative: { t: XValue; effect: number; lower: number; upper: number }[] = [];
+  result.rows.forEach((row, k) => {
+    const point = points[row]!;
+    point.expected = result.prediction[k]!;
+    point.lower = result.predictionLower[k]!;
+    point.upper = result.predictionUpper[k]!;
+    cumulative.push({
+      t: point.t,
+      effect: result.cumulativeEffect[k]!,
+      lower: result.cumulativeLower[k]!,
+      upper: result.cumulativeUpper[k]!,
+    });
+  });
+  const level = Math.round((1 - result.alpha) * 1000) / 10;
+  const relative = result.average.relativeEffect;
+  const percent = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}%`;
+  const p = result.p < 0.001 ? 'p < 0.001' : `p = ${result.p.toFixed(3)}`;
+  const first = result.rows[0];
+  return {
+    title: series.title,
+    subtitle:
+      `Average effect ${percent(relative.value)} (${level}% interval ${percent(relative.interval[0])} to ` +
+      `${percent(relative.interval[1])}), ${p}`,
+    points,
+    launch: times[first ?? 0]!,
+    level,
+    cumulative,
+    ...(series.unit === undefined ? {} : { unit: series.unit }),
+  };
 }

@@ -1,4 +1,9 @@
-export { type CausalImpactChartInput, causalImpactChart } from './causal-impact-chart.ts';
+export {
+  type CausalImpactChartInput,
+  type CausalPoint,
+  causalImpactChart,
+  causalImpactChartInput,
+} from './causal-impact-chart.ts';
 export { toEchartsOption, unitTemplate } from './echarts-option.ts';
 export { type ChartFonts, DEJAVU_FONTS } from './fonts.ts';
 export {
