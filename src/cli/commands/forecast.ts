@@ -3,14 +3,18 @@ import type { Command } from 'commander';
 import { parseCsvTable } from '../../analytics/forecasting/csv-table.ts';
 import { forecastMany } from '../../analytics/forecasting/forecast-many.ts';
 import type { SeriesForecast } from '../../analytics/forecasting/forecast-output.ts';
+import { metricSeries } from '../../analytics/forecasting/metric-series.ts';
 import { historyTimes, prepareSeries } from '../../analytics/forecasting/prepare-series.ts';
 import { type BacktestRequest, backtestRaw } from '../../analytics/forecasting/run-backtest.ts';
 import { type ForecastRequest, validateRequest } from '../../analytics/forecasting/run-forecast.ts';
 import { type RawSeries, readSeries } from '../../analytics/forecasting/series-input.ts';
+import { InsightContext } from '../../analytics/insights/insight-context.ts';
 import { forecastChart, renderPng, renderSvg } from '../../automation/charts/index.ts';
+import { openWarehouse } from '../../data/warehouse/open-warehouse.ts';
 import { SightlineError } from '../../errors/index.ts';
 import { MODEL_CHOICES, type ModelChoice } from '../../math/forecast/registry.ts';
 import { action } from '../cli-error.ts';
+import { commandContext, type GlobalOptions } from '../context.ts';
 import { formatTable } from '../format.ts';
 import { ProgressBar } from '../progress-bar.ts';
 
@@ -23,7 +27,33 @@ interface ForecastFlags {
   windows?: string;
   seed: string;
   chart?: string;
+  interval: string;
+  from?: string;
+  to?: string;
   json?: boolean;
+}
+
+async function readMetric(globals: GlobalOptions, metric: string, flags: ForecastFlags): Promise<RawSeries> {
+  if (flags.interval !== 'day' && flags.interval !== 'hour') {
+    throw new SightlineError(
+      'SL_FORECAST_OPTION_INVALID',
+      `--interval must be day or hour, not ${JSON.stringify(flags.interval)}`,
+    );
+  }
+  const context = commandContext(globals);
+  const { warehouse } = await openWarehouse({ path: context.databasePath, readOnly: true });
+  try {
+    const ctx = new InsightContext(warehouse, context.project.layer, context.project.project);
+    const { raw } = await metricSeries(ctx, {
+      metric,
+      interval: flags.interval,
+      ...(flags.from === undefined ? {} : { from: flags.from }),
+      ...(flags.to === undefined ? {} : { to: flags.to }),
+    });
+    return raw;
+  } finally {
+    await warehouse.close();
+  }
 }
 
 export function registerForecast(program: Command): void {
@@ -44,18 +74,25 @@ export function registerForecast(program: Command): void {
     .option('--windows <n>', 'backtest windows for auto and ensemble', '3')
     .option('--seed <n>', 'seed of simulated intervals', '1')
     .option('--chart <file>', 'also draw the forecast as .svg or .png (the first series)')
+    .option('--interval <interval>', 'with a metric: day or hour', 'day')
+    .option('--from <date>', 'with a metric: first day of history (default: the first with events)')
+    .option('--to <date>', 'with a metric: last day of history (default: the last with events)')
     .option('--json', 'print the forecasts as JSON')
     .action(
-      action(async (metric: string | undefined, flags: ForecastFlags) => {
+      action(async (metric: string | undefined, flags: ForecastFlags, cmd: Command) => {
+        let series: RawSeries[];
+        let label: string;
         if (metric !== undefined) {
-          throw new SightlineError('SL_USAGE', 'forecasting a warehouse metric needs the warehouse', {
-            hint: 'use --input FILE.csv',
-          });
+          if (flags.input !== undefined)
+            throw new SightlineError('SL_USAGE', 'give a metric or --input, not both');
+          label = metric;
+          series = [await readMetric(cmd.optsWithGlobals<GlobalOptions>(), metric, flags)];
+        } else {
+          if (flags.input === undefined)
+            throw new SightlineError('SL_USAGE', 'give --input FILE.csv or a metric name');
+          label = flags.input === '-' ? 'standard input' : flags.input;
+          series = readSeries(parseCsvTable(await readText(flags.input), label), label);
         }
-        if (flags.input === undefined)
-          throw new SightlineError('SL_USAGE', 'give --input FILE.csv or a metric name');
-        const label = flags.input === '-' ? 'standard input' : flags.input;
-        const series = readSeries(parseCsvTable(await readText(flags.input), label), label);
         const request = requestFromFlags(flags);
         const bar = new ProgressBar();
         const forecasts = await forecastMany(series, request, label, (done, total) =>
