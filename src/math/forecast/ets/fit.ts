@@ -8,6 +8,7 @@ import { nelderMead } from '../../optimize/nelder-mead.ts';
 import { LOWER, parametersAllowed, UPPER } from './admissible.ts';
 import { type EtsForm, type EtsParams, hasSeason, hasTrend, stateLength } from './form.ts';
 import { completeSeasons, initialState } from './init-state.ts';
+import { isProfiled, profileWeights } from './profile.ts';
 import { etsFilter, etsLik } from './recursion.ts';
 
 export interface EtsFit {
@@ -38,31 +39,28 @@ const EVALUATIONS_PER_DIMENSION = 100;
 /**
  * Fits `form` to y with seasonal period m (ignored without a season). Returns null when the likelihood
  * is not finite anywhere the search went (the caller falls back to a simpler form).
+ *
+ * Additive-error forms without a multiplicative season are fitted with the initial state concentrated
+ * out (`profile.ts`: exact maximum likelihood over x0 for each set of weights, Nelder-Mead over the
+ * 1-4 weights only); the others by the joint search of `fitEtsJoint`.
  */
 export function fitEts(y: Float64Array, form: EtsForm, m: number): EtsFit | null {
-  const period = hasSeason(form) ? m : 1;
-  const trend = hasTrend(form);
-  const season = hasSeason(form);
-  const damped = form.trend === 'Ad';
-  const has = { trend, season, damped };
-  const start = initialWeights(has, period);
-  const states = initialState(y, period, form.trend, form.season);
-  const nw = start.length;
-  const x0 = Float64Array.from([...start, ...states]);
-  const full = new Float64Array(stateLength(form, period));
-  const ring = new Float64Array(period);
-  const s0 = trend ? 2 : 1;
+  if (!isProfiled(form)) return fitEtsJoint(y, form, m);
+  const problem = setUp(y, form, m);
+  const profiled = profileWeights(y, form, problem.period, problem.states);
+  if (!profiled) return fitEtsJoint(y, form, m);
+  const x = Float64Array.from([...profiled.weights, ...profiled.states]);
+  if (!Number.isFinite(problem.objective(x))) return fitEtsJoint(y, form, m);
+  return problem.finish(x, true);
+}
 
-  const objective = (x: Float64Array): number => {
-    const params = weightsOf(x, has);
-    if (!parametersAllowed(params, has, period)) return Number.POSITIVE_INFINITY;
-    if (!unpackState(x, nw, full, s0, period, form)) return Number.POSITIVE_INFINITY;
-    const lik = etsLik(y, form, period, params, full, ring);
-    if (Number.isNaN(lik)) return Number.POSITIVE_INFINITY;
-    // As R: a perfect fit's log(0) would end the search at −Infinity.
-    return lik < -1e10 ? -1e10 : lik;
-  };
-
+/**
+ * The search `forecast::ets` does (R's `etsmodel`), and the reference for the profiled one: weights
+ * and free initial states jointly by Nelder-Mead, from the best point of a coarse weight grid at R's
+ * heuristic states, then one restart.
+ */
+export function fitEtsJoint(y: Float64Array, form: EtsForm, m: number): EtsFit | null {
+  const { x0, objective, has, period, nw, finish } = setUp(y, form, m);
   // The likelihood is often multimodal in the weights (a non-seasonal form on seasonal data has a local
   // optimum at small α and another near α = 1), so the search starts from the best of a coarse grid of
   // weights at the heuristic states rather than from R's single start, which is in the grid.
@@ -94,9 +92,42 @@ export function fitEts(y: Float64Array, form: EtsForm, m: number): EtsFit | null
   });
   if (again.value <= best.value) best = { ...again, converged: again.converged || best.converged };
   if (!Number.isFinite(best.value)) return null;
-  const params = weightsOf(best.x, has);
-  unpackState(best.x, nw, full, s0, period, form);
-  return etsFromState(y, form, period, params, full, best.x.length, best.converged);
+  return finish(best.x, best.converged);
+}
+
+/**
+ * What both searches share: the start (R's `initparam` weights and `initstate` states), the objective
+ * on [weights, free states] (R's lik, Infinity outside the admissible region) and the final fit.
+ */
+function setUp(y: Float64Array, form: EtsForm, m: number) {
+  const period = hasSeason(form) ? m : 1;
+  const trend = hasTrend(form);
+  const season = hasSeason(form);
+  const damped = form.trend === 'Ad';
+  const has = { trend, season, damped };
+  const start = initialWeights(has, period);
+  const states = initialState(y, period, form.trend, form.season);
+  const nw = start.length;
+  const x0 = Float64Array.from([...start, ...states]);
+  const full = new Float64Array(stateLength(form, period));
+  const ring = new Float64Array(period);
+  const s0 = trend ? 2 : 1;
+
+  const objective = (x: Float64Array): number => {
+    const params = weightsOf(x, has);
+    if (!parametersAllowed(params, has, period)) return Number.POSITIVE_INFINITY;
+    if (!unpackState(x, nw, full, s0, period, form)) return Number.POSITIVE_INFINITY;
+    const lik = etsLik(y, form, period, params, full, ring);
+    if (Number.isNaN(lik)) return Number.POSITIVE_INFINITY;
+    // As R: a perfect fit's log(0) would end the search at −Infinity.
+    return lik < -1e10 ? -1e10 : lik;
+  };
+  const finish = (x: Float64Array, converged: boolean): EtsFit | null => {
+    const params = weightsOf(x, has);
+    unpackState(x, nw, full, s0, period, form);
+    return etsFromState(y, form, period, params, full, x.length, converged);
+  };
+  return { x0, states, objective, has, period, nw, finish };
 }
 
 /**
