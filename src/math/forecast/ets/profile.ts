@@ -80,7 +80,7 @@ export function profileWeights(
   // Leaving the box by 0.01 costs about a unit of lik (half a unit of log-likelihood) per 10,000.
   slope = 1e-2 * Math.max(1, Math.abs(startValue));
   const steps = start.map((_, i) => stepFor(i, start, has));
-  const tolerance = { functionTolerance: 1e-6 * Math.max(1, Math.abs(startValue)), pointTolerance: 1e-4 };
+  const tolerance = { functionTolerance: 1e-6 * Math.max(1, Math.abs(startValue)), pointTolerance: 1e-3 };
   let best = nelderMead(score, start, {
     ...tolerance,
     initialStep: steps,
