@@ -87,8 +87,10 @@ export function profileWeights(
     maxEvaluations: 150 * start.length,
   });
   // A restart with a fresh, smaller simplex: cheap in ≤ 4 dimensions, and it moves off a collapsed simplex.
+  // It also settles the weights more tightly than the first, loose search needs to.
   const again = nelderMead(score, best.x, {
-    ...tolerance,
+    functionTolerance: 1e-8 * Math.max(1, Math.abs(best.value)),
+    pointTolerance: 1e-5,
     initialStep: steps.map((s) => s / 4),
     maxEvaluations: 60 * start.length,
   });
