@@ -27,7 +27,7 @@ import { InsightContext } from '../src/analytics/insights/insight-context.ts';
 import { loadProjectFile } from '../src/config/project-file.ts';
 import { openWarehouse } from '../src/data/warehouse/open-warehouse.ts';
 import { type Accuracy, accuracy, owa } from '../src/math/forecast/metrics.ts';
-import { candidatesFor, modelFor, type SingleModelChoice } from '../src/math/forecast/registry.ts';
+import { candidatesFor, modelFor } from '../src/math/forecast/registry.ts';
 import { selectAndForecast } from '../src/math/forecast/select.ts';
 import type { ForecastModel, ModelForecast } from '../src/math/forecast/types.ts';
 import { createRng } from '../src/math/random.ts';

@@ -236,11 +236,13 @@ export const ERROR_CODES = {
     hint: 'run `sightline experiment aa NAME` and check the assignment before trusting A/B results',
   },
   SL_FORECAST_INPUT_INVALID: {
-    summary: 'A series to forecast could not be read: a missing column, a value or timestamp that does not parse, or too few points.',
+    summary:
+      'A series to forecast could not be read: a missing column, a value or timestamp that does not parse, or too few points.',
     hint: 'give a CSV with timestamp,value (or value alone, or series_id,timestamp,value) and at least 3 numeric values',
   },
   SL_FORECAST_OPTION_INVALID: {
-    summary: 'A forecast option is out of range: a horizon below 1, a season shorter than 2, a level outside (0, 100), an unknown model.',
+    summary:
+      'A forecast option is out of range: a horizon below 1, a season shorter than 2, a level outside (0, 100), an unknown model.',
     hint: 'run the command with --help for the accepted values',
   },
   SL_FORECAST_SHORT_SERIES: {
@@ -248,19 +250,23 @@ export const ERROR_CODES = {
     hint: 'give at least two full seasons of history for a seasonal model',
   },
   SL_FORECAST_CONSTANT_SERIES: {
-    summary: 'Warning: the series is constant, so the forecast is that constant and the intervals have no width.',
+    summary:
+      'Warning: the series is constant, so the forecast is that constant and the intervals have no width.',
     hint: 'check that the right metric or column was chosen',
   },
   SL_FORECAST_FIT_FAILED: {
-    summary: 'Warning: a model could not be fitted (the likelihood was not finite or the search did not converge), so a simpler one was used.',
+    summary:
+      'Warning: a model could not be fitted (the likelihood was not finite or the search did not converge), so a simpler one was used.',
     hint: 'look for outliers or level shifts in the history, or choose another model',
   },
   SL_FORECAST_MISSING_FILLED: {
-    summary: 'Warning: the series had missing points, which were filled by linear interpolation before fitting.',
+    summary:
+      'Warning: the series had missing points, which were filled by linear interpolation before fitting.',
     hint: 'check the data source for gaps',
   },
   SL_FORECAST_IRREGULAR: {
-    summary: 'Warning: the timestamps were not equally spaced; the series was put on its most common step, averaging points that share a step.',
+    summary:
+      'Warning: the timestamps were not equally spaced; the series was put on its most common step, averaging points that share a step.',
     hint: 'aggregate the data to a regular interval before forecasting',
   },
   SL_FORECAST_NON_POSITIVE: {
@@ -279,15 +285,17 @@ export const ERROR_CODES = {
   },
   SL_FORECAST_FEW_WINDOWS: {
     summary:
-      'Warning: the series holds fewer backtest windows than asked, or too few for a conformal interval at the requested level, so fewer windows were used or the interval is the widest error seen (or the model\'s own).',
+      "Warning: the series holds fewer backtest windows than asked, or too few for a conformal interval at the requested level, so fewer windows were used or the interval is the widest error seen (or the model's own).",
     hint: 'give a longer history, a shorter horizon, or fewer windows',
   },
   SL_CAUSAL_PERIOD_INVALID: {
-    summary: 'The pre- and post-periods of a causal impact analysis are empty, overlap, or lie outside the series.',
+    summary:
+      'The pre- and post-periods of a causal impact analysis are empty, overlap, or lie outside the series.',
     hint: 'give --pre A:B and --post C:D with A <= B < C <= D inside the series (row numbers from 1 or dates)',
   },
   SL_CAUSAL_SHORT_PRE_PERIOD: {
-    summary: 'Warning: the pre-period is short, so the counterfactual and its interval rest on little history.',
+    summary:
+      'Warning: the pre-period is short, so the counterfactual and its interval rest on little history.',
     hint: 'use a longer pre-period (at least three times the post-period is a common rule)',
   },
   SL_FORECAST_OUTLIERS_SKIPPED: {
