@@ -120,6 +120,28 @@ describe('sightline causal', () => {
     expect(out.significant).toBe(true);
   });
 
+  it('draws the chart of a file whose time column is step numbers (the vignette t = 1, 2, ...)', async () => {
+    const file = path.resolve(
+      import.meta.dirname,
+      '../../../shared/data/causal/vignette_simulated_seed1.csv',
+    );
+    const chart = path.join(dir, 'vignette.png');
+    const result = await runCli([
+      'causal',
+      '--input',
+      file,
+      '--pre',
+      '1:70',
+      '--post',
+      '71:100',
+      '--chart',
+      chart,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(readFileSync(chart).subarray(1, 4).toString()).toBe('PNG');
+  });
+
   it('rejects overlapping periods with a coded error', async () => {
     const file = path.resolve(import.meta.dirname, '../../../shared/data/causal/arma_data.csv');
     const result = await runCli(['causal', '--input', file, '--pre', '1:80', '--post', '71:100']);

@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { causalInput } from '../../analytics/causal/causal-input.ts';
 import { parseCsvTable } from '../../analytics/forecasting/csv-table.ts';
-import { causalImpactChart, renderPng, renderSvg } from '../../automation/charts/index.ts';
+import { causalImpactChart, causalImpactChartInput } from '../../automation/charts/causal-impact-chart.ts';
+import { renderChartFile } from '../../automation/charts/render-chart.ts';
 import { type CausalImpactResult, causalImpact } from '../../math/causal/causal-impact.ts';
 import { action } from '../cli-error.ts';
 import { formatTable } from '../format.ts';
@@ -48,35 +49,18 @@ export function registerCausal(program: Command): void {
           alpha: Number(flags.alpha),
         });
         if (flags.chart) {
-          const t = (row: number) => input.times?.[row] ?? row + 1;
-          // The model's counterfactual covers the post-period; before it only the observations are drawn.
-          const post = new Map(Array.from(result.rows, (row, i) => [row, i]));
-          const first = Math.max(input.pre[0], input.post[0] - 3 * result.rows.length);
-          const spec = causalImpactChart({
+          // A numeric time column (the vignette's t = 1, 2, ...) is a step number, not a date.
+          const numeric = input.times?.every((t) => t !== '' && Number.isFinite(Number(t)));
+          const times =
+            input.times === null || numeric
+              ? Array.from(input.y, (_, row) => (input.times ? Number(input.times[row]) : row + 1))
+              : input.times;
+          const chart = causalImpactChartInput(result, {
+            y: input.y,
+            times,
             title: `Causal impact on ${input.responseName}`,
-            subtitle: `average effect ${num(result.average.absoluteEffect.value)} [${num(result.average.absoluteEffect.interval[0])}, ${num(result.average.absoluteEffect.interval[1])}], p = ${num(result.p)}`,
-            points: Array.from({ length: input.post[1] - first + 1 }, (_, k) => {
-              const row = first + k;
-              const i = post.get(row);
-              return {
-                t: t(row),
-                observed: input.y[row]!,
-                expected: i === undefined ? Number.NaN : result.prediction[i]!,
-                lower: i === undefined ? Number.NaN : result.predictionLower[i]!,
-                upper: i === undefined ? Number.NaN : result.predictionUpper[i]!,
-              };
-            }),
-            cumulative: Array.from(result.rows, (row, i) => ({
-              t: t(row),
-              effect: result.cumulativeEffect[i]!,
-              lower: result.cumulativeLower[i]!,
-              upper: result.cumulativeUpper[i]!,
-            })),
-            launch: t(input.post[0]),
-            level: Number(((1 - result.alpha) * 100).toPrecision(4)),
           });
-          const svg = renderSvg(spec);
-          await writeFile(flags.chart, flags.chart.toLowerCase().endsWith('.png') ? renderPng(svg) : svg);
+          await writeFile(flags.chart, renderChartFile(causalImpactChart(chart), flags.chart));
         }
         if (flags.json) {
           process.stdout.write(

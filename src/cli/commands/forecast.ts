@@ -9,7 +9,8 @@ import { type BacktestRequest, backtestRaw } from '../../analytics/forecasting/r
 import { type ForecastRequest, validateRequest } from '../../analytics/forecasting/run-forecast.ts';
 import { type RawSeries, readSeries } from '../../analytics/forecasting/series-input.ts';
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
-import { forecastChart, renderPng, renderSvg } from '../../automation/charts/index.ts';
+import { forecastChart } from '../../automation/charts/index.ts';
+import { renderChartFile } from '../../automation/charts/render-chart.ts';
 import { openWarehouse } from '../../data/warehouse/open-warehouse.ts';
 import { SightlineError } from '../../errors/index.ts';
 import { MODEL_CHOICES, type ModelChoice } from '../../math/forecast/registry.ts';
@@ -17,6 +18,7 @@ import { action } from '../cli-error.ts';
 import { commandContext, type GlobalOptions } from '../context.ts';
 import { formatTable } from '../format.ts';
 import { ProgressBar } from '../progress-bar.ts';
+import { readStdin } from '../read-input.ts';
 
 interface ForecastFlags {
   input?: string;
@@ -147,10 +149,7 @@ function numberList(name: string, text: string): number[] {
 
 export async function readText(file: string): Promise<string> {
   try {
-    if (file !== '-') return await readFile(file, 'utf8');
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return file === '-' ? await readStdin() : await readFile(file, 'utf8');
   } catch (error) {
     throw new SightlineError(
       'SL_FORECAST_INPUT_INVALID',
@@ -184,8 +183,7 @@ async function writeChart(
     })),
     historyPoints: Math.max(4 * request.horizon, 60),
   });
-  const svg = renderSvg(spec);
-  await writeFile(file, file.toLowerCase().endsWith('.png') ? renderPng(svg) : svg);
+  await writeFile(file, renderChartFile(spec, file));
 }
 
 /** Six significant digits. */

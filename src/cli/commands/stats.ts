@@ -5,6 +5,7 @@ import { COMPARE_TESTS, parseCompareInput } from '../../analytics/stats-compare/
 import { SightlineError } from '../../errors/index.ts';
 import { action } from '../cli-error.ts';
 import { formatTable } from '../format.ts';
+import { readStdin } from '../read-input.ts';
 
 interface CompareFlags {
   input: string;
@@ -37,12 +38,6 @@ async function readInput(file: string): Promise<unknown> {
       hint: 'the input is one JSON object; see `sightline stats compare --help`',
     });
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Six significant digits, without trailing zeros; p-values below 1e-4 in exponent form. */

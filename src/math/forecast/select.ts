@@ -10,6 +10,7 @@
  * and never needs a distribution the members do not share.
  */
 import { type BacktestResult, rollingOrigin } from './backtest.ts';
+import { isFiniteForecast } from './finite-forecast.ts';
 import type {
   ForecastModel,
   ForecastOptions,
@@ -235,13 +236,6 @@ function compareScores(a: CandidateScore, b: CandidateScore): number {
   if (a.mase !== null) return -1;
   if (b.mase !== null) return 1;
   return (a.smape ?? Number.POSITIVE_INFINITY) - (b.smape ?? Number.POSITIVE_INFINITY);
-}
-
-function isFiniteForecast(forecast: ModelForecast): boolean {
-  return (
-    forecast.mean.every(Number.isFinite) &&
-    forecast.intervals.every((i) => i.lower.every(Number.isFinite) && i.upper.every(Number.isFinite))
-  );
 }
 
 function withWarning(forecast: ModelForecast, warning: ForecastWarning): ModelForecast {

@@ -47,8 +47,7 @@ export function keyColumns(query: Pick<LeafQuery, 'keys' | 'breakdown'>): string
  * that has matching events.
  */
 export function leafRowsSql(query: LeafQuery): { sql: Sql; shape: 'buckets' | 'days' } {
-  const { ctx, leaf } = query;
-  const d = ctx.dialect;
+  const { leaf } = query;
   const aggregate = leaf.aggregate;
   const keys = join(keyColumns(query).map((k) => ident(k)));
   const unit: TimeUnit = query.interval;

@@ -9,6 +9,7 @@
  * Not carried over: R also drops a model whose coefficient covariance has a negative variance
  * (`checkarima`); here only the unit-root check (roots within 1.01 of the unit circle) rejects one.
  */
+import { isFiniteForecast } from '../finite-forecast.ts';
 import type { ForecastModel, ForecastOptions, ForecastWarning, ModelForecast } from '../types.ts';
 import { difference } from './fit.ts';
 import {
@@ -16,7 +17,6 @@ import {
   arimaModel,
   constantForecast,
   fitArimaModel,
-  isFiniteForecast,
   naiveForecast,
   toModelForecast,
 } from './model.ts';

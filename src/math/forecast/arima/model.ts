@@ -4,7 +4,9 @@
  * forecasts with analytic intervals, and falls back to a simpler model with a coded warning when the
  * series is too short, constant, or the fit fails.
  */
+
 import { normalQuantile } from '../../stats/distributions.ts';
+import { isFiniteForecast } from '../finite-forecast.ts';
 import type { ForecastModel, ForecastOptions, ForecastWarning, ModelForecast } from '../types.ts';
 import { type ArimaFit, type ArimaMethod, fitArima, type Regressor } from './fit.ts';
 import type { ArimaOrder } from './polynomial.ts';
@@ -247,15 +249,6 @@ export function arimaModel(spec: ArimaModelSpec): ForecastModel {
 
 function orderText(o: ArimaOrder): string {
   return `(${o.p},${o.d},${o.q})` + (o.period > 1 ? `(${o.P},${o.D},${o.Q})[${o.period}]` : '');
-}
-
-export function isFiniteForecast(f: ModelForecast): boolean {
-  for (const v of f.mean) if (!Number.isFinite(v)) return false;
-  for (const i of f.intervals) {
-    for (const v of i.lower) if (!Number.isFinite(v)) return false;
-    for (const v of i.upper) if (!Number.isFinite(v)) return false;
-  }
-  return true;
 }
 
 /**

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import reference from '../../../../test/fixtures/forecast/baselines.json' with { type: 'json' };
+import { baselineSeries as series } from '../../../../test/fixtures/forecast/baselines-series.ts';
 import { createRng } from '../../random.ts';
 import type { ForecastModel, ModelForecast } from '../types.ts';
 import { driftModel, naive2Model, naiveModel, seasonalNaiveModel } from './index.ts';
@@ -16,20 +15,6 @@ interface ReferenceCase {
   lower95: number[];
   upper95: number[];
   seasonal?: boolean;
-}
-
-/** The fixture's series: R datasets inline, NAB series read from ../shared (the repo root's parent). */
-function series(name: string): { y: Float64Array; frequency: number } {
-  const inline = (reference.datasets as Record<string, { frequency: number; values: number[] }>)[name];
-  if (inline) return { y: Float64Array.from(inline.values), frequency: inline.frequency };
-  const nab = (reference.nab as Record<string, { path: string; rows: number; frequency: number }>)[name]!;
-  const file = path.resolve(import.meta.dirname, '../../../../../shared', nab.path);
-  const values = readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1, nab.rows + 1)
-    .map((line) => Number(line.split(',')[1]));
-  return { y: Float64Array.from(values), frequency: nab.frequency };
 }
 
 function run(model: ForecastModel, c: ReferenceCase): ModelForecast {
