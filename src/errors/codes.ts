@@ -313,6 +313,21 @@ export const ERROR_CODES = {
       'A chart could not be built: it has no panel, a timestamp does not parse, or an x value does not suit its axis.',
     hint: 'check the series passed to the chart; timestamps must be ISO 8601 or epoch milliseconds',
   },
+  SL_DETECT_OPTION_INVALID: {
+    summary:
+      'An option of anomaly detection is invalid: an unknown detector, an interval other than 15m, hour or day, a sensitivity outside 0..1, or a range that ends before it starts.',
+    hint: 'see `sightline detect --help`; detectors are listed there',
+  },
+  SL_DETECT_INPUT_INVALID: {
+    summary:
+      'A series given to `sightline detect --input` cannot be judged: too few numeric values, every row at one time, or a calendar-month step.',
+    hint: 'give a timestamp,value file with a fixed step (15 minutes, an hour, a day)',
+  },
+  SL_ALERT_RULE_INVALID: {
+    summary:
+      'An alert rule in sightline.yaml names something that does not exist (a metric, a dimension to group by, a detector) or cannot be evaluated at its interval.',
+    hint: 'fix the listed rules under alerts: in sightline.yaml',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
