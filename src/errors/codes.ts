@@ -328,6 +328,16 @@ export const ERROR_CODES = {
       'An alert rule in sightline.yaml names something that does not exist (a metric, a dimension to group by, a detector) or cannot be evaluated at its interval.',
     hint: 'fix the listed rules under alerts: in sightline.yaml',
   },
+  SL_EXPLAIN_INVALID: {
+    summary:
+      'A root-cause request cannot be answered: an interval other than 15m, hour or day, a time that does not parse, no data before the time to learn the expected value from, or a metric type explain does not attribute (percentiles, minimums and maximums, new users, trailing-window users, formulas).',
+    hint: 'explain a count, sum, average, unique_users (window 1) or ratio metric at a time with history before it',
+  },
+  SL_EXPLAIN_NO_CHANGE: {
+    summary:
+      'Warning: the metric equals its expected value (or a ratio has no denominator), so there is no change to attribute to segments.',
+    hint: 'pick the time of the anomaly, for example from `sightline detect`',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
