@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { type AlertRule, alertsSchema, buildAlertRules } from '../analytics/anomalies/alert-rules.ts';
 import { buildExperiments, type Experiment } from '../analytics/experiments/experiment.ts';
 import { experimentsSchema } from '../analytics/experiments/experiment-definition.ts';
 import { metricsLayerSchema } from '../analytics/metrics/definitions.ts';
@@ -37,6 +38,7 @@ export const projectFileSchema = z.strictObject({
     .optional(),
   ...metricsLayerSchema,
   ...experimentsSchema,
+  ...alertsSchema,
 });
 
 export type ProjectFileSource = z.infer<typeof projectFileSchema>;
@@ -54,6 +56,8 @@ export interface ProjectFile {
   layer: SemanticLayer;
   /** The declared experiments, validated against the metrics layer. */
   experiments: ReadonlyMap<string, Experiment>;
+  /** The declared alert rules, validated against the metrics layer and the detector registry. */
+  alerts: ReadonlyMap<string, AlertRule>;
 }
 
 export const PROJECT_FILE_NAME = 'sightline.yaml';
@@ -138,6 +142,7 @@ function resolve(file: string | null, source: ProjectFileSource): ProjectFile {
     limits: { ...DEFAULT_LIMITS, ...source.ingest?.limits },
     layer,
     experiments: withFile(file ?? PROJECT_FILE_NAME, () => buildExperiments(source.experiments, layer)),
+    alerts: withFile(file ?? PROJECT_FILE_NAME, () => buildAlertRules(source.alerts, layer)),
   };
 }
 
@@ -159,7 +164,10 @@ function withFile<T>(file: string, check: () => T): T {
   try {
     return check();
   } catch (error) {
-    if (error instanceof SightlineError && error.code === 'SL_EXPERIMENT_INVALID') {
+    if (
+      error instanceof SightlineError &&
+      (error.code === 'SL_EXPERIMENT_INVALID' || error.code === 'SL_ALERT_RULE_INVALID')
+    ) {
       const problems = ((error.details?.problems ?? []) as string[]).map((p) => `${file}: ${p}`);
       throw new SightlineError(error.code, problems.join('; '), { details: { problems } });
     }
