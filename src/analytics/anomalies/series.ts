@@ -96,7 +96,8 @@ export function fileDetectInput(raw: RawSeries, label: string): DetectInput {
 }
 
 export interface MetricDetectSpec {
-  readonly metric: string;
+  /** A metric of the metrics layer, or an event counted per bucket (`{ event: 'app_open' }`). */
+  readonly metric: string | { readonly event: string };
   readonly interval: DetectInterval;
   /** Inclusive dates; by default from the first day with events to the day of the latest event. */
   readonly from?: string;
@@ -136,7 +137,11 @@ export async function metricDetectInputs(
       { hint: 'use --interval hour, or export the series and pass it with --input' },
     );
   }
-  ctx.layer.metric(spec.metric);
+  const what =
+    typeof spec.metric === 'string'
+      ? { metric: [spec.metric] }
+      : { event: spec.metric.event, math: 'total' as const };
+  if (typeof spec.metric === 'string') ctx.layer.metric(spec.metric);
   const from = spec.from ?? (await firstEventDay(ctx));
   const to = spec.to ?? (await lastEventDay(ctx));
   if (from === null || to === null) return { series: [], partialBuckets: 0, sql: ctx.sqlText() };
@@ -152,7 +157,7 @@ export async function metricDetectInputs(
   for (let start = from; start <= to; start = addDays(start, pieceDays)) {
     const end = addDays(start, pieceDays - 1) < to ? addDays(start, pieceDays - 1) : to;
     const result = (await runInsight(ctx, 'trends', {
-      metric: [spec.metric],
+      ...what,
       interval: spec.interval,
       from: start,
       to: end,
