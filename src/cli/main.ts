@@ -3,6 +3,7 @@ import { reportFailure } from './cli-error.ts';
 import { registerCausal } from './commands/causal.ts';
 import { registerCohort } from './commands/cohort.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerDetect } from './commands/detect.ts';
 import { registerExperiment } from './commands/experiment.ts';
 import { registerBacktest, registerForecast } from './commands/forecast.ts';
 import { registerIngest } from './commands/ingest.ts';
@@ -35,6 +36,7 @@ registerStats(program);
 registerForecast(program);
 registerBacktest(program);
 registerCausal(program);
+registerDetect(program);
 registerStatus(program);
 registerStart(program);
 
