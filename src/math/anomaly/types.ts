@@ -19,8 +19,12 @@ export interface Verdict {
   /** What the detector expected here, or NaN when it has no expectation yet (learning, or no model of level). */
   readonly expected: number;
   /**
-   * The band of normal values at the sensitivity: a value outside [lower, upper] is flagged (for
-   * one-sided detectors one side is infinite). NaN when there is no band yet.
+   * The band of normal values for this point alone at the sensitivity (for one-sided detectors one side
+   * is infinite); NaN when there is no band yet. For detectors that judge the point alone, a value outside
+   * the band is exactly a flagged one. Detectors that judge the recent run of points (`likelihood`, the
+   * change-point detectors) may flag a point inside its band, because the run is what is improbable, or
+   * leave a point outside it unflagged, because it belongs to an episode already flagged; the band is
+   * then the explanation a person reads, not the rule.
    */
   readonly lower: number;
   readonly upper: number;
