@@ -3,7 +3,17 @@
  * `DetectorOptions` plus its own settings. The CLI and the alert rules resolve a name here and nowhere
  * else, so a name means the same detector everywhere.
  */
+import { createBocpdDetector } from './bocpd.ts';
+import { createCusumDetector } from './cusum.ts';
+import { createEnsembleDetector, type EnsembleOptions } from './ensemble.ts';
+import { createForecastBandDetector } from './forecast-band.ts';
+import { createIqrDetector } from './iqr.ts';
+import { createMadDetector } from './mad.ts';
+import { createSeasonalSlotDetector } from './seasonal-slot.ts';
+import { createStlEsdDetector } from './stl-esd.ts';
+import { createThresholdDetector } from './threshold.ts';
 import type { DetectorOptions, StreamingDetector } from './types.ts';
+import { createZScoreDetector } from './zscore.ts';
 
 export const DETECTOR_NAMES = [
   'threshold',
@@ -36,14 +46,29 @@ export const DETECTOR_DESCRIPTIONS: Readonly<Record<DetectorName, string>> = {
   ensemble: 'several complementary detectors, flagged when at least two agree',
 };
 
-/** Detector options plus the named detector's own settings (unknown keys are ignored by it). */
+/**
+ * Detector options plus the named detector's own settings (`window`, `hazard`, `model`, ...; see each
+ * factory's options type). Keys a detector does not have are ignored by it. For 'ensemble', `members`
+ * may be detector names.
+ */
 export type NamedDetectorOptions = DetectorOptions & Readonly<Record<string, unknown>>;
 
 type Factory = (options: NamedDetectorOptions) => StreamingDetector;
 
-// Detectors are registered as their files land; a name without a factory is a broken invariant of
-// this module (the exhaustive Record below replaces the Partial once every detector exists).
-const FACTORIES: Partial<Record<DetectorName, Factory>> = {};
+// Each factory reads the settings it knows from the options; the casts hand the open record to a typed
+// options object whose extra fields are all optional.
+const FACTORIES: Readonly<Record<DetectorName, Factory>> = {
+  threshold: (o) => createThresholdDetector(o as Parameters<typeof createThresholdDetector>[0]),
+  zscore: (o) => createZScoreDetector(o),
+  iqr: (o) => createIqrDetector(o),
+  mad: (o) => createMadDetector(o),
+  seasonal: (o) => createSeasonalSlotDetector(o),
+  'stl-esd': (o) => createStlEsdDetector(o),
+  forecast: (o) => createForecastBandDetector(o),
+  cusum: (o) => createCusumDetector(o),
+  bocpd: (o) => createBocpdDetector(o),
+  ensemble: (o) => createEnsembleDetector(ensembleOptions(o)),
+};
 
 /** Whether `s` names a detector. */
 export function isDetectorName(s: string): s is DetectorName {
@@ -52,7 +77,16 @@ export function isDetectorName(s: string): s is DetectorName {
 
 /** A fresh detector (one per series) by its name. */
 export function createDetector(name: DetectorName, options: NamedDetectorOptions): StreamingDetector {
-  const factory = FACTORIES[name];
-  if (factory === undefined) throw new Error(`detector '${name}' is not registered`);
-  return factory(options);
+  return FACTORIES[name](options);
+}
+
+/** Ensemble members given by name become factories (an ensemble inside an ensemble is refused). */
+function ensembleOptions(o: NamedDetectorOptions): EnsembleOptions {
+  const members = o.members;
+  if (!Array.isArray(members) || !members.every((m) => typeof m === 'string')) return o as EnsembleOptions;
+  const factories = members.map((m: string) => {
+    if (!isDetectorName(m) || m === 'ensemble') throw new Error(`'${m}' cannot be an ensemble member`);
+    return (mo: DetectorOptions) => createDetector(m, { ...mo });
+  });
+  return { ...o, members: factories };
 }
