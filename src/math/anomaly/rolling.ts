@@ -231,16 +231,20 @@ export class RollingQuantiles {
   }
 
   /**
-   * The mean absolute deviation from the median (the fallback scale when the MAD is 0 because more
-   * than half the window is one value); NaN when empty. O(w).
+   * The sample standard deviation (n − 1) of the window, in two passes over the sorted values: the
+   * fallback scale of the robust rules when the MAD is 0 because more than half the window is one value;
+   * NaN with fewer than two values. O(w), so only for that case.
    */
-  meanAbsDeviation(): number {
+  sd(): number {
     const n = this.n;
-    if (n === 0) return Number.NaN;
-    const med = this.median();
-    let s = 0;
-    for (let i = 0; i < n; i++) s += Math.abs(this.sorted[i]! - med);
-    return s / n;
+    if (n < 2) return Number.NaN;
+    const s = this.sorted;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += s[i]!;
+    const mean = sum / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += (s[i]! - mean) ** 2;
+    return Math.sqrt(ss / (n - 1));
   }
 
   /** The window's values in ascending order (a copy). */
