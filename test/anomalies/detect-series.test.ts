@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileDetectInput, metricDetectInputs, timeLabel } from '../../src/analytics/anomalies/series.ts';
 import { parseCsvTable } from '../../src/analytics/forecasting/csv-table.ts';
 import { readSeries } from '../../src/analytics/forecasting/series-input.ts';
-import { InsightContext } from '../../src/analytics/insights/insight-context.ts';
+import type { InsightContext } from '../../src/analytics/insights/insight-context.ts';
 import { runInsight } from '../../src/analytics/insights/registry.ts';
 import type { TrendsResult } from '../../src/analytics/insights/trends/run-trends.ts';
 import { loadProjectFile } from '../../src/config/project-file.ts';
 import { openWarehouse } from '../../src/data/warehouse/open-warehouse.ts';
 import type { Warehouse } from '../../src/data/warehouse/warehouse.ts';
-import { ROOT, runCli, tempDir } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/cli.ts';
+import { buildDemoWarehouse } from './detect-demo-warehouse.ts';
 
 /**
  * The series detection watches: CSV files on their grid, and warehouse metrics whose numbers are the
@@ -25,24 +26,7 @@ const START = '2026-08-20';
 const AFTER_END = Date.parse('2026-09-29T00:00:00Z');
 
 beforeAll(async () => {
-  const db = path.join(dir, 'demo.duckdb');
-  const demo = await runCli([
-    'demo',
-    '--users',
-    '1000',
-    '--days',
-    String(DAYS),
-    '--end',
-    END,
-    '--out',
-    path.join(dir, 'data'),
-    '--db',
-    db,
-  ]);
-  expect(demo.code, demo.stderr).toBe(0);
-  ({ warehouse } = await openWarehouse({ path: db, readOnly: true }));
-  const project = loadProjectFile(path.join(ROOT, 'sightline.yaml'));
-  ctx = new InsightContext(warehouse, project.layer, project.project);
+  ({ warehouse, ctx } = await buildDemoWarehouse(dir, { users: 1000, days: DAYS, endDate: END }));
 }, 60_000);
 afterAll(async () => {
   await warehouse?.close();
@@ -126,6 +110,29 @@ describe('series from the warehouse', () => {
     expect(Array.from(dau.series[0]!.values.subarray(offset, offset + 24))).toEqual(
       trend.series[0]!.points.map((p) => p.value),
     );
+  });
+
+  it('reads four weeks before --from for the detector to learn from, and reports from --from', async () => {
+    const read = await metricDetectInputs(ctx, {
+      metric: 'views',
+      interval: 'hour',
+      from: '2026-09-27',
+      now: AFTER_END,
+    });
+    const [views] = read.series;
+    // The data starts on 08-20, 38 days before; the warm-up starts 28 days before, on 08-30.
+    expect(views!.labels[0]).toBe('2026-08-30T00:00:00Z');
+    expect(views!.reportFrom).toBe(28 * 24);
+    expect(views!.labels[views!.reportFrom!]).toBe('2026-09-27T00:00:00Z');
+    const early = await metricDetectInputs(ctx, {
+      metric: 'views',
+      interval: 'day',
+      from: '2026-08-25',
+      now: AFTER_END,
+    });
+    // Only 5 days of history exist before 08-25: all of them are read.
+    expect(early.series[0]!.labels[0]).toBe(START);
+    expect(early.series[0]!.reportFrom).toBe(5);
   });
 
   it('an event counted per bucket equals the count metric of the same event', async () => {

@@ -75,7 +75,8 @@ export function resolveSensitivity(sensitivity: number | undefined): number {
 
 /**
  * Runs a fresh detector of the named kind over the whole series (see `scoreSeries`) and returns every
- * point with its verdict; NaN expectations and infinite band edges (one-sided detectors) are left out.
+ * point from `input.reportFrom` on with its verdict (the points before are history it learns from);
+ * NaN expectations and infinite band edges (one-sided detectors) are left out.
  */
 export function detectSeries(input: DetectInput, options: DetectOptions = {}): SeriesDetection {
   const name = resolveDetector(options.detector);
@@ -86,9 +87,10 @@ export function detectSeries(input: DetectInput, options: DetectOptions = {}): S
     seasonPeriods: input.seasonPeriods,
   });
   const scores = scoreSeries(detector, input.times, input.values);
-  const points: DetectedPoint[] = new Array(input.values.length);
+  const from = input.reportFrom ?? 0;
+  const points: DetectedPoint[] = new Array(input.values.length - from);
   let flagged = 0;
-  for (let i = 0; i < input.values.length; i++) {
+  for (let i = from; i < input.values.length; i++) {
     const value = input.values[i]!;
     const flag = scores.flag[i] === 1 && !Number.isNaN(value);
     if (flag) flagged++;
@@ -112,7 +114,7 @@ export function detectSeries(input: DetectInput, options: DetectOptions = {}): S
     if (Number.isFinite(expected)) point.expected = expected;
     if (Number.isFinite(lower)) point.lower = lower;
     if (Number.isFinite(upper)) point.upper = upper;
-    points[i] = point;
+    points[i - from] = point;
   }
   return {
     label: input.label,

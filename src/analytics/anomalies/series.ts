@@ -43,7 +43,18 @@ export interface DetectInput {
   /** `2026-09-01T13:00:00Z` for sub-daily steps, `2026-09-01` for daily and longer, the row number without times. */
   readonly labels: readonly string[];
   readonly warnings: readonly InsightWarning[];
+  /**
+   * The first point to report: points before it are history the detector learns from (read before
+   * `--from` so the first reported point is judged like any other), 0 when every point is reported.
+   */
+  readonly reportFrom?: number;
 }
+
+/**
+ * History read before a metric's `from`, so the detector has learnt the level and the seasons by then:
+ * four weeks of hours (four weekly cycles), sixteen weeks of days.
+ */
+export const WARMUP_DAYS: Readonly<Record<DetectInterval, number>> = { '15m': 28, hour: 28, day: 112 };
 
 /**
  * A series read from a file as a detector input. With times, the values go on the modal step's grid
@@ -142,13 +153,18 @@ export async function metricDetectInputs(
       ? { metric: [spec.metric] }
       : { event: spec.metric.event, math: 'total' as const };
   if (typeof spec.metric === 'string') ctx.layer.metric(spec.metric);
-  const from = spec.from ?? (await firstEventDay(ctx));
+  const first = await firstEventDay(ctx);
   const to = spec.to ?? (await lastEventDay(ctx));
-  if (from === null || to === null) return { series: [], partialBuckets: 0, sql: ctx.sqlText() };
-  if (from > to)
-    throw new SightlineError('SL_DETECT_OPTION_INVALID', `--from ${from} is after --to ${to}`, {
+  if (first === null || to === null) return { series: [], partialBuckets: 0, sql: ctx.sqlText() };
+  const reportFromDay = spec.from ?? first;
+  if (reportFromDay > to)
+    throw new SightlineError('SL_DETECT_OPTION_INVALID', `--from ${reportFromDay} is after --to ${to}`, {
       hint: 'both dates are inclusive; swap them',
     });
+  const warm = addDays(reportFromDay, -WARMUP_DAYS[spec.interval]);
+  // Warm up on what history there is, never reading before the first event nor after `from`.
+  const from = spec.from === undefined ? first : minDay(reportFromDay, warm > first ? warm : first);
+  const reportFromMs = Date.parse(`${reportFromDay}T00:00:00Z`);
   const pieceDays = spec.interval === 'hour' ? MAX_HOUR_DAYS : daysBetween(from, to) + 1;
   const groups = new Map<string, { group?: (string | null)[]; label: string; byT: Map<string, number> }>();
   const order: string[] = [];
@@ -192,6 +208,8 @@ export async function metricDetectInputs(
   const step: GridStep = { kind: 'fixed', us: stepMs * 1000 };
   const seasonPeriods = inferSeasonPeriods(step, n);
   const labels = times.map((t) => timeLabel(t, stepMs));
+  let reportFrom = 0;
+  while (reportFrom < n && times[reportFrom]! < reportFromMs) reportFrom++;
   const series = order.map((key): DetectInput => {
     const entry = groups.get(key)!;
     const values = Float64Array.from(allT.slice(0, n), (t) => entry.byT.get(t) ?? Number.NaN);
@@ -204,9 +222,14 @@ export async function metricDetectInputs(
       seasonPeriods,
       labels,
       warnings,
+      reportFrom,
     };
   });
   return { series, partialBuckets, sql: ctx.sqlText() };
+}
+
+function minDay(a: string, b: string): string {
+  return a < b ? a : b;
 }
 
 /** A trends series' breakdown values as a list ([] without a breakdown, ['other'] for the rest). */

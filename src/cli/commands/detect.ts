@@ -197,7 +197,12 @@ async function replay(globals: GlobalOptions, flags: DetectFlags): Promise<void>
   for (const input of read.series) {
     const detection = detectSeries(input, { detector: rule.detector, sensitivity: rule.sensitivity });
     const group = input.group ? input.group.map((v) => v ?? '(none)').join(' / ') : '';
-    transitions.push(...replayRule(rule.policy, ruleEvaluations(rule, detection.points, input.times, group)));
+    transitions.push(
+      ...replayRule(
+        rule.policy,
+        ruleEvaluations(rule, detection.points, input.times.subarray(input.reportFrom ?? 0), group),
+      ),
+    );
   }
   transitions.sort((a, b) => a.t - b.t || a.group.localeCompare(b.group));
   if (flags.json) {
