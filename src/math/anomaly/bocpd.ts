@@ -12,6 +12,7 @@
  * points are flagged and the shift then becomes the new normal.
  */
 import { logGamma } from '../random.ts';
+import { MAD_TO_SIGMA } from './mad.ts';
 import { flagScore, normalBandZ, scoreFromP, twoSidedNormalP } from './score.ts';
 import type { DetectorOptions, StreamingDetector, Verdict } from './types.ts';
 import { tToZ, zToT } from './zscore.ts';
@@ -130,7 +131,7 @@ export function createBocpdDetector(options: BocpdOptions): StreamingDetector {
     const sorted = Float64Array.from(learnt).sort();
     const median = quantileSorted(sorted, 0.5);
     const dev = sorted.map((v) => Math.abs(v - median)).sort();
-    let s = 1.4826 * quantileSorted(dev, 0.5);
+    let s = MAD_TO_SIGMA * quantileSorted(dev, 0.5);
     if (!(s > 0)) s = Math.max(Math.abs(median) * 1e-3, 1e-9);
     mu0 = median;
     // E[1/τ] under Gamma(α0, β0) is β0 / (α0 − 1), undefined at α0 = 1; β0 = s² puts the prior
