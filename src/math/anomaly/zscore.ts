@@ -47,6 +47,11 @@ export function zToT(z: number, df: number): number {
   return Math.sqrt(df * Math.expm1((r * r) / df));
 }
 
+// The band's t for the last (zBand, df): once a window is full both stay fixed, which saves an expm1 per point.
+let lastDf = Number.NaN;
+let lastZBand = Number.NaN;
+let lastT = Number.NaN;
+
 /**
  * The verdict for `x` against a location `centre` and a scale `scale` estimated with `df` degrees of
  * freedom: the standardised deviation t = (x − centre)/scale is read as Student's t with `df` (∞ for a
@@ -67,7 +72,12 @@ export function zVerdict(
   zBand: number,
   flagAt: number,
 ): Verdict {
-  const half = scale > 0 ? scale * zToT(zBand, df) : 0;
+  if (df !== lastDf || zBand !== lastZBand) {
+    lastDf = df;
+    lastZBand = zBand;
+    lastT = zToT(zBand, df);
+  }
+  const half = scale > 0 ? scale * lastT : 0;
   const lower = centre - half;
   const upper = centre + half;
   if (Number.isNaN(x)) return { score: 0, flag: false, expected: centre, lower, upper };
