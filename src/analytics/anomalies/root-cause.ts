@@ -1,0 +1,456 @@
+/**
+ * `explainChange`: why a metric moved in one bucket. Actual per segment from the warehouse in the bucket,
+ * expected per segment from the same slots of earlier weeks (or days) carried to the present level
+ * (`root-cause-expected.ts`), and Adtributor's explanatory power and surprise over every dimension and
+ * pairs of the most telling ones (`src/math/anomaly/attribution.ts`), ending in one sentence a person can
+ * act on.
+ */
+
+import { PROMOTED_STRING_FIELDS } from '../../data/events/event.ts';
+import { parseTimestamp } from '../../data/events/timestamp.ts';
+import { SightlineError } from '../../errors/index.ts';
+import {
+  type AttributedSegment,
+  attribute,
+  type DimensionInput,
+  type ElementInput,
+  scoreElements,
+  segmentKey,
+} from '../../math/anomaly/attribution.ts';
+import type { StatWarning } from '../../math/stats/result.ts';
+import type { InsightContext } from '../insights/insight-context.ts';
+import { expectation, planSlots } from './root-cause-expected.ts';
+import { type Measure, resolveMeasure, spansEvents } from './root-cause-measure.ts';
+import { explainSentence } from './root-cause-sentence.ts';
+import { firstEventSql, propertyObjectsSql, segmentRowsSql, type TimeWindow } from './root-cause-sql.ts';
+
+export const EXPLAIN_INTERVALS = ['15m', 'hour', 'day'] as const;
+export type ExplainInterval = (typeof EXPLAIN_INTERVALS)[number];
+const INTERVAL_MS: Record<ExplainInterval, number> = { '15m': 900_000, hour: 3_600_000, day: 86_400_000 };
+const DAY_MS = 86_400_000;
+
+/**
+ * Event columns split by default: the promoted dimensions people slice by. Identifiers (session_id,
+ * receiver_id) are left out (one value per session or user explains nothing) but can be named with
+ * `dimensions`; post_id stays, since one post going viral is a cause, and its many values are cut to the
+ * top ones.
+ */
+export const DEFAULT_DIMENSIONS = PROMOTED_STRING_FIELDS.filter(
+  (f) => f !== 'session_id' && f !== 'receiver_id',
+);
+/** A dimension with more values than this is cut to its TOP_VALUES largest movers plus one remainder. */
+export const MAX_LISTED_VALUES = 50;
+export const TOP_VALUES = 20;
+/** A dimension with more values than this in the windows read is skipped (an identifier). */
+export const MAX_VALUES = 20_000;
+/** Pairs are formed from this many of the most telling single dimensions. */
+export const PAIR_DIMENSIONS = 4;
+/** Distinct users may count in two values of a dimension (an upgrade mid-day); beyond this share it is not a partition. */
+const PARTITION_SLACK = 1.05;
+const PROPERTY_SAMPLE = 500;
+
+export interface ExplainRequest {
+  readonly metric: string;
+  /** A time inside the bucket to explain (ISO 8601, a date, or epoch). */
+  readonly at: string;
+  readonly interval: ExplainInterval;
+  /** Dimension references to split by (`os`, `user.source`, `properties.plan`, a named dimension); default: all. */
+  readonly dimensions?: readonly string[];
+}
+
+export interface ExplainedSegment {
+  /** `os=Android, app_version=5.2`. */
+  readonly segment: string;
+  readonly dimensions: readonly string[];
+  readonly values: readonly (string | null)[];
+  readonly actual: number;
+  readonly expected: number;
+  readonly change: number;
+  readonly relativeChange: number | null;
+  /** Adtributor's explanatory power: the share of the whole change the segment carries. */
+  readonly share: number;
+  readonly surprise: number;
+  /** 1 when the rest of the metric did not move, 0 when the segment moved in proportion to it. */
+  readonly concentration: number;
+  /** The segment's expected share of the metric (of its denominator for a ratio). */
+  readonly expectedShare: number;
+}
+
+export interface ExplainResult {
+  readonly metric: string;
+  readonly label: string;
+  readonly interval: ExplainInterval;
+  /** The bucket explained, ISO 8601 UTC, [start, end). */
+  readonly at: string;
+  readonly end: string;
+  readonly actual: number;
+  readonly expected: number;
+  readonly change: number;
+  readonly relativeChange: number | null;
+  /** The segment that explains the change, or null when it is spread across segments. */
+  readonly cause: ExplainedSegment | null;
+  /** Candidate segments, the cause first. */
+  readonly segments: readonly ExplainedSegment[];
+  /** Adtributor's candidate sets by decreasing surprise. */
+  readonly dimensions: readonly {
+    dimensions: readonly string[];
+    surprise: number;
+    share: number;
+    segments: readonly string[];
+  }[];
+  /**
+   * The history the whole's expectation is the Theil-Sen line through (the same slot on previous days,
+   * the numerator's values for a ratio), and the slots the segment shares come from.
+   */
+  readonly expectedFrom: {
+    history: readonly { start: string; value: number }[];
+    shareSlots: readonly string[];
+  };
+  /** Dimension sets scored, and those skipped with the reason. */
+  readonly considered: readonly string[];
+  readonly skipped: readonly { dimensions: string; reason: string }[];
+  readonly sentence: string;
+  readonly sql: string;
+  readonly warnings: readonly StatWarning[];
+}
+
+interface Row {
+  dim: number;
+  k0: string | null;
+  k1: string | null;
+  slot: number;
+  n: number | bigint | null;
+  d: number | bigint | null;
+}
+
+interface KeyHistory {
+  readonly values: (string | null)[];
+  readonly n: Float64Array;
+  readonly d: Float64Array;
+}
+
+/** Explains the change of `metric` in the bucket containing `at` (see the module comment). */
+export async function explainChange(ctx: InsightContext, request: ExplainRequest): Promise<ExplainResult> {
+  if (!EXPLAIN_INTERVALS.includes(request.interval))
+    throw new SightlineError(
+      'SL_EXPLAIN_INVALID',
+      `the interval must be ${EXPLAIN_INTERVALS.join(', ')}, not ${JSON.stringify(request.interval)}`,
+    );
+  const measure = resolveMeasure(ctx.layer, request.metric);
+  const width = INTERVAL_MS[request.interval];
+  const atUs = parseTimestamp(request.at);
+  if (atUs === null)
+    throw new SightlineError('SL_EXPLAIN_INVALID', `--at ${JSON.stringify(request.at)} is not a time`, {
+      hint: 'give an ISO 8601 time (2026-10-26T09:00Z) or a date (2026-10-26)',
+    });
+  const start = Math.floor(atUs / 1000 / width) * width;
+  const bucket: TimeWindow = { start, end: start + width };
+
+  const firstRows = await ctx.query<{ first: number | null }>(firstEventSql(ctx));
+  const first = firstRows[0]?.first;
+  const plan =
+    first === null || first === undefined
+      ? null
+      : planSlots(start, Math.floor((first * 1000) / width) * width);
+  if (!plan)
+    throw new SightlineError(
+      'SL_EXPLAIN_INVALID',
+      `no history before ${new Date(start).toISOString()} to learn what ${request.metric} should have been`,
+      { hint: 'explain a time at least one day after the first event' },
+    );
+  const windows: TimeWindow[] = [
+    bucket,
+    ...plan.lags.map((lag) => ({ start: start - lag * DAY_MS, end: start + width - lag * DAY_MS })),
+  ];
+  const historyWindows = plan.lags.map((_, k) => k + 1);
+  const shareWindows = plan.shareLags.map((_, k) => k + 1);
+
+  const refs = request.dimensions ?? (await defaultDimensions(ctx, measure, bucket));
+  for (const ref of refs) ctx.layer.dimension(ref);
+  const singles = await readSets(ctx, measure, [[], ...refs.map((r) => [r])], windows);
+  const whole = singles[0]?.get(JSON.stringify([null, null]));
+  const at = (values: Float64Array | undefined, indexes: readonly number[]): number[] =>
+    indexes.map((i) => (values ? (values[i] as number) : 0));
+  const expN = expectation(plan.lags, at(whole?.n, historyWindows), at(whole?.n, shareWindows));
+  const expD = expectation(plan.lags, at(whole?.d, historyWindows), at(whole?.d, shareWindows));
+  const total = {
+    actual: whole ? (whole.n[0] as number) : 0,
+    expected: expN.expected,
+    ...(measure.denominator
+      ? { actualBase: whole ? (whole.d[0] as number) : 0, expectedBase: expD.expected }
+      : {}),
+  };
+
+  const skipped: { dimensions: string; reason: string }[] = [];
+  const build = (set: readonly string[], table: Map<string, KeyHistory> | undefined): DimensionInput | null =>
+    buildDimension(set, table, measure, total, shareWindows, { n: expN.segment, d: expD.segment }, skipped);
+  const singleInputs = dedupe(
+    refs.map((ref, i) => build([ref], singles[i + 1])).filter((x): x is DimensionInput => x !== null),
+    skipped,
+  );
+
+  const pairSets = pairsOf(singleInputs, Boolean(measure.denominator));
+  const pairTables = pairSets.length > 0 ? await readSets(ctx, measure, pairSets, windows) : [];
+  const pairInputs = pairSets
+    .map((set, i) => build(set, pairTables[i]))
+    .filter((x): x is DimensionInput => x !== null);
+
+  const result = attribute(total, [...singleInputs, ...pairInputs]);
+  const present = (s: AttributedSegment): ExplainedSegment => ({
+    segment: segmentKey(s).replaceAll(',', ', '),
+    dimensions: s.dimensions,
+    values: s.values,
+    actual: s.actual,
+    expected: s.expected,
+    change: s.change,
+    relativeChange: s.relativeChange,
+    share: s.explanatoryPower,
+    surprise: s.surprise,
+    concentration: s.concentration,
+    expectedShare: s.expectedShare,
+  });
+  const segments = result.segments.map(present);
+  const cause = result.cause ? present(result.cause) : null;
+  const partial = {
+    metric: request.metric,
+    label: measure.label,
+    interval: request.interval,
+    at: new Date(start).toISOString(),
+    end: new Date(start + width).toISOString(),
+    actual: result.actual,
+    expected: result.expected,
+    change: result.change,
+    relativeChange: result.relativeChange,
+    cause,
+    segments,
+  };
+  return {
+    ...partial,
+    dimensions: result.dimensions.map((set) => ({
+      dimensions: set.dimensions,
+      surprise: set.surprise,
+      share: set.explanatoryPower,
+      segments: set.segments.map((s) => segmentKey(s).replaceAll(',', ', ')),
+    })),
+    expectedFrom: {
+      history: plan.lags.map((lag, k) => ({
+        start: new Date(start - lag * DAY_MS).toISOString(),
+        value: at(whole?.n, historyWindows)[k] as number,
+      })),
+      shareSlots: plan.shareLags.map((lag) => new Date(start - lag * DAY_MS).toISOString()),
+    },
+    considered: [...singleInputs, ...pairInputs].map((d) => d.dimensions.join(' × ')),
+    skipped,
+    sentence: explainSentence(
+      partial,
+      measure,
+      bestShare([...singleInputs, ...pairInputs], measure.denominator !== undefined),
+    ),
+    sql: ctx.sqlText(),
+    warnings: result.warnings,
+  };
+}
+
+/**
+ * Every default event column, the event name when the metric counts every event, the metrics layer's
+ * named dimensions, and the keys of the `properties` seen on the measured events in the bucket.
+ */
+async function defaultDimensions(
+  ctx: InsightContext,
+  measure: Measure,
+  bucket: TimeWindow,
+): Promise<string[]> {
+  const refs: string[] = [...DEFAULT_DIMENSIONS];
+  if (spansEvents(measure)) refs.push('event');
+  refs.push(...ctx.layer.dimensions.keys());
+  const rows = await ctx.query<{ p: string | null }>(
+    propertyObjectsSql(ctx, measure, bucket, PROPERTY_SAMPLE),
+  );
+  const keys = new Set<string>();
+  for (const row of rows) {
+    if (row.p === null) continue;
+    try {
+      const object: unknown = JSON.parse(row.p);
+      if (object && typeof object === 'object' && !Array.isArray(object))
+        for (const key of Object.keys(object)) keys.add(key);
+    } catch {
+      // Ingestion stores properties as JSON objects; anything else is not a source of dimensions.
+    }
+  }
+  for (const key of [...keys].sort()) refs.push(`properties.${key}`);
+  return refs;
+}
+
+/** Reads the sets' rows in one statement and keys them: per set, key → values and n, d per window. */
+async function readSets(
+  ctx: InsightContext,
+  measure: Measure,
+  sets: readonly (readonly string[])[],
+  windows: readonly TimeWindow[],
+): Promise<Map<string, KeyHistory>[]> {
+  const rows = await ctx.query<Row & Record<string, unknown>>(segmentRowsSql(ctx, measure, sets, windows));
+  const tables = sets.map(() => new Map<string, KeyHistory>());
+  for (const row of rows) {
+    const table = tables[Number(row.dim)];
+    if (!table || row.slot === null) continue;
+    const values = [row.k0 ?? null, row.k1 ?? null];
+    const key = JSON.stringify(values);
+    let entry = table.get(key);
+    if (!entry) {
+      entry = { values, n: new Float64Array(windows.length), d: new Float64Array(windows.length) };
+      table.set(key, entry);
+    }
+    const slot = Number(row.slot);
+    entry.n[slot] = (entry.n[slot] as number) + Number(row.n ?? 0);
+    entry.d[slot] = (entry.d[slot] as number) + Number(row.d ?? 0);
+  }
+  return tables;
+}
+
+interface Whole {
+  readonly actual: number;
+  readonly expected: number;
+  readonly actualBase?: number;
+  readonly expectedBase?: number;
+}
+
+/**
+ * A set's elements with actual (window 0) and expected (from the history windows), or null (with the
+ * reason in `skipped`) when it has too many values or its values overlap (a user in several of them).
+ */
+function buildDimension(
+  set: readonly string[],
+  table: Map<string, KeyHistory> | undefined,
+  measure: Measure,
+  whole: Whole,
+  shareWindows: readonly number[],
+  expected: { n: (slots: readonly number[]) => number; d: (slots: readonly number[]) => number },
+  skipped: { dimensions: string; reason: string }[],
+): DimensionInput | null {
+  const name = set.join(' × ');
+  const entries = [...(table?.values() ?? [])];
+  if (entries.length > MAX_VALUES) {
+    skipped.push({ dimensions: name, reason: `${entries.length} values: an identifier, not a segment` });
+    return null;
+  }
+  if (entries.length < 2) {
+    skipped.push({ dimensions: name, reason: 'one value: nothing to split' });
+    return null;
+  }
+  const ratio = measure.denominator !== undefined;
+  let elements: ElementInput[] = entries.map((e) => {
+    const shares = (values: Float64Array): number[] => shareWindows.map((i) => values[i] as number);
+    const element: ElementInput = {
+      values: e.values.slice(0, set.length),
+      actual: e.n[0] as number,
+      expected: expected.n(shares(e.n)),
+      ...(ratio ? { actualBase: e.d[0] as number, expectedBase: expected.d(shares(e.d)) } : {}),
+    };
+    return element;
+  });
+  const users = [measure.numerator, measure.denominator].some((p) => p?.aggregate.kind === 'users');
+  if (users) {
+    const sum = (f: (e: ElementInput) => number): number => elements.reduce((a, e) => a + f(e), 0);
+    const overlap = Math.max(
+      sum((e) => e.actual) / Math.max(1, whole.actual),
+      sum((e) => e.expected) / Math.max(1e-9, whole.expected),
+    );
+    if (overlap > PARTITION_SLACK) {
+      skipped.push({
+        dimensions: name,
+        reason: `users count in several of its values (the values add up to ${Math.round(overlap * 100)}% of the whole), so it does not split the metric`,
+      });
+      return null;
+    }
+  }
+  if (elements.length > MAX_LISTED_VALUES) elements = keepTopMovers(elements, ratio);
+  return { dimensions: set, elements };
+}
+
+/** The TOP_VALUES elements that moved the whole most, and the rest lumped into one remainder. */
+function keepTopMovers(elements: ElementInput[], ratio: boolean): ElementInput[] {
+  const moved = (e: ElementInput): number =>
+    ratio
+      ? Math.abs(e.actual - e.expected) + Math.abs((e.actualBase ?? 0) - (e.expectedBase ?? 0))
+      : Math.abs(e.actual - e.expected);
+  const sorted = [...elements].sort((a, b) => moved(b) - moved(a));
+  const kept = sorted.slice(0, TOP_VALUES);
+  const rest = sorted.slice(TOP_VALUES);
+  const add = (f: (e: ElementInput) => number | undefined): number =>
+    rest.reduce((a, e) => a + (f(e) ?? 0), 0);
+  const remainder: ElementInput = {
+    values: (kept[0]?.values ?? []).map(() => `(${rest.length} others)`),
+    actual: add((e) => e.actual),
+    expected: add((e) => e.expected),
+    ...(ratio ? { actualBase: add((e) => e.actualBase), expectedBase: add((e) => e.expectedBase) } : {}),
+    remainder: true,
+  };
+  return [...kept, remainder];
+}
+
+/**
+ * Drops a dimension whose elements equal an earlier one's (`source` and the named `acquisition_source`
+ * over the same column), so one segment is not offered twice under two names.
+ */
+function dedupe(
+  inputs: DimensionInput[],
+  skipped: { dimensions: string; reason: string }[],
+): DimensionInput[] {
+  const seen = new Map<string, string>();
+  const out: DimensionInput[] = [];
+  for (const input of inputs) {
+    const signature = JSON.stringify(
+      input.elements
+        .map((e) => [e.values.join('\u0000'), e.actual, e.expected, e.actualBase ?? 0, e.expectedBase ?? 0])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    const earlier = seen.get(signature);
+    const name = input.dimensions.join(' × ');
+    if (earlier !== undefined) {
+      skipped.push({ dimensions: name, reason: `the same segments as ${earlier}` });
+      continue;
+    }
+    seen.set(signature, name);
+    out.push(input);
+  }
+  return out;
+}
+
+/**
+ * Pairs of the PAIR_DIMENSIONS single dimensions whose best element explains most of the change beyond
+ * its size (EP × concentration), ties by order; a pair is searched only where a single dimension already
+ * points somewhere, which keeps the second query small.
+ */
+function pairsOf(singles: readonly DimensionInput[], ratio: boolean): string[][] {
+  const scored = singles.map((input, index) => {
+    let best = 0;
+    for (const s of scoreElements(input, { ratio }))
+      if (s.explanatoryPower > 0.1) best = Math.max(best, s.explanatoryPower * Math.max(0, s.concentration));
+    return { input, best, index };
+  });
+  const top = scored
+    .filter((s) => s.best > 0)
+    .sort((a, b) => b.best - a.best || a.index - b.index)
+    .slice(0, PAIR_DIMENSIONS);
+  const pairs: string[][] = [];
+  for (let i = 0; i < top.length; i++)
+    for (let j = i + 1; j < top.length; j++)
+      pairs.push([
+        (top[i] as (typeof top)[number]).input.dimensions[0] as string,
+        (top[j] as (typeof top)[number]).input.dimensions[0] as string,
+      ]);
+  return pairs;
+}
+
+/** The largest EP of any listed element (not a remainder), for "no segment explains more than X%". */
+function bestShare(inputs: readonly DimensionInput[], ratio: boolean): number {
+  let best = 0;
+  for (const input of inputs) {
+    const scored = scoreElements(input, { ratio });
+    input.elements.forEach((e, i) => {
+      const ep = scored[i]?.explanatoryPower ?? 0;
+      if (!e.remainder && Number.isFinite(ep)) best = Math.max(best, ep);
+    });
+  }
+  return best;
+}
