@@ -432,13 +432,11 @@ function pairsOf(singles: readonly DimensionInput[], ratio: boolean): string[][]
     .filter((s) => s.best > 0)
     .sort((a, b) => b.best - a.best || a.index - b.index)
     .slice(0, PAIR_DIMENSIONS);
+  // Each pair in the order the dimensions were listed, so os × app_version reads the same every time.
+  const ordered = top.sort((a, b) => a.index - b.index).map((s) => s.input.dimensions[0] as string);
   const pairs: string[][] = [];
-  for (let i = 0; i < top.length; i++)
-    for (let j = i + 1; j < top.length; j++)
-      pairs.push([
-        (top[i] as (typeof top)[number]).input.dimensions[0] as string,
-        (top[j] as (typeof top)[number]).input.dimensions[0] as string,
-      ]);
+  for (let i = 0; i < ordered.length; i++)
+    for (let j = i + 1; j < ordered.length; j++) pairs.push([ordered[i] as string, ordered[j] as string]);
   return pairs;
 }
 

@@ -26,8 +26,12 @@
  *   segment alike (a logging fault, a global outage) gives EP_ij ≈ p_ij everywhere, so EP alone would
  *   "explain" 64% of it by a segment that merely holds 64% of the traffic; concentration tells the two apart.
  * - Specificity: a pair segment (os=Android ∧ app_version=5.2) is ranked in place of a marginal
- *   (os=Android) it refines when it carries at least `pairShareOfParent` (85%) of the marginal's EP: the
- *   pair then explains the same change with a narrower segment, which is the more useful answer.
+ *   (os=Android) it refines when it carries at least `pairShareOfParent` (85%) of the marginal's EP and
+ *   more than its expected share of the marginal: the pair then explains the same change with a narrower
+ *   segment, which is the more useful answer.
+ * - Mix shifts: for an additive measure the EP denominator is the larger of |A − F| and the half total
+ *   variation ½ Σ_j |A_ij − F_ij| of the dimension, so a shift between elements with a flat whole (a viral
+ *   post taking views from the others) gets shares in [−1, 1] instead of dividing by nearly zero.
  *
  * The ranked segments are the candidate-set members with concentration at least `minConcentration` (0.5)
  * by decreasing EP, then the others by decreasing EP; `cause` is the first when it is concentrated.
@@ -232,7 +236,16 @@ function scoreDimension(dimension: DimensionInput, ratio: boolean): ScoredElemen
   }
   const wholeA = ratio ? sumA / sumAB : sumA;
   const wholeF = ratio ? sumF / sumFB : sumF;
-  const wholeChange = wholeA - wholeF;
+  let wholeChange = wholeA - wholeF;
+  if (!ratio) {
+    // When the whole barely moves but its mix does (one post takes views from the others), (A − F) is
+    // near 0 and every EP explodes; the half total variation ½ Σ |A_ij − F_ij| is the size of the
+    // movement between elements, and it is at most |A − F| whenever all elements move the same way.
+    let variation = 0;
+    for (const e of dimension.elements) variation += Math.abs(e.actual - e.expected);
+    variation /= 2;
+    if (variation > Math.abs(wholeChange)) wholeChange = (wholeChange < 0 ? -1 : 1) * variation;
+  }
   return dimension.elements.map((e) => {
     const aB = e.actualBase ?? 0;
     const fB = e.expectedBase ?? 0;
@@ -352,7 +365,12 @@ function bestRefinement(
   let best: AttributedSegment | undefined;
   for (const t of all) {
     if (t.dimensions.length <= s.dimensions.length || !refines(t, s)) continue;
-    if (t.explanatoryPower < o.pairShareOfParent * s.explanatoryPower) continue;
+    const carried = t.explanatoryPower / s.explanatoryPower;
+    if (carried < o.pairShareOfParent) continue;
+    // A refinement by a bystander carries the parent's change in proportion to its size within the parent
+    // (a viral post's views on Android are 72% of its views because Android is 72% of users); only one
+    // that carries more than its size narrows the cause.
+    if (!(s.expectedShare > 0) || !(carried > t.expectedShare / s.expectedShare)) continue;
     if (!best || t.explanatoryPower > best.explanatoryPower) best = t;
   }
   return best;
