@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileDetectInput, metricDetectInputs, timeLabel } from '../../src/analytics/anomalies/series.ts';
 import { parseCsvTable } from '../../src/analytics/forecasting/csv-table.ts';
@@ -6,8 +5,6 @@ import { readSeries } from '../../src/analytics/forecasting/series-input.ts';
 import type { InsightContext } from '../../src/analytics/insights/insight-context.ts';
 import { runInsight } from '../../src/analytics/insights/registry.ts';
 import type { TrendsResult } from '../../src/analytics/insights/trends/run-trends.ts';
-import { loadProjectFile } from '../../src/config/project-file.ts';
-import { openWarehouse } from '../../src/data/warehouse/open-warehouse.ts';
 import type { Warehouse } from '../../src/data/warehouse/warehouse.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { buildDemoWarehouse } from './detect-demo-warehouse.ts';
