@@ -2,7 +2,14 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const BENCHES = ['ingest.bench.ts', 'insights.bench.ts', 'stats.bench.ts', 'forecast.bench.ts'];
+const BENCHES = [
+  'ingest.bench.ts',
+  'insights.bench.ts',
+  'stats.bench.ts',
+  'forecast.bench.ts',
+  'nab.bench.ts',
+  'anomaly.bench.ts',
+];
 for (const bench of BENCHES) {
   execFileSync(
     process.execPath,
