@@ -3,16 +3,11 @@ import { createRng } from '../random.ts';
 import { createBocpdDetector } from './bocpd.ts';
 import { normalBandZ, scoreFromP, twoSidedNormalP } from './score.ts';
 import { scoreSeries } from './score-series.ts';
+import { flagged, gridTimes, noise } from './series.fixture.ts';
 import { tToZ, zToT } from './zscore.ts';
 
 const STEP = 15 * 60_000;
-const times = (n: number) => Float64Array.from({ length: n }, (_, i) => i * STEP);
-const flagged = (flags: Uint8Array) => [...flags.keys()].filter((i) => flags[i] === 1);
-
-function noise(n: number, seed: number, sd = 5): Float64Array {
-  const rng = createRng(seed);
-  return Float64Array.from({ length: n }, () => 100 + sd * rng.normal());
-}
+const times = (n: number) => gridTimes(n, STEP);
 
 describe('createBocpdDetector', () => {
   it('judges by the hand-computed Normal-Gamma predictive of the run that holds every point', () => {

@@ -3,16 +3,11 @@ import { createRng } from '../random.ts';
 import { createCusumDetector, cusumP, cusumThreshold, siegmundArl } from './cusum.ts';
 import { alphaFor, scoreFromP } from './score.ts';
 import { scoreSeries } from './score-series.ts';
+import { flagged, gridTimes, noise } from './series.fixture.ts';
 
 const STEP = 15 * 60_000;
-const times = (n: number) => Float64Array.from({ length: n }, (_, i) => i * STEP);
-const flagged = (flags: Uint8Array) => [...flags.keys()].filter((i) => flags[i] === 1);
+const times = (n: number) => gridTimes(n, STEP);
 const SIGMA = 1.482602218505602;
-
-function noise(n: number, seed: number, sd = 5): Float64Array {
-  const rng = createRng(seed);
-  return Float64Array.from({ length: n }, () => 100 + sd * rng.normal());
-}
 
 describe('Siegmund ARL and the CUSUM p', () => {
   it("is within 1% of the exact in-control ARLs of a k = 0.5 chart (Montgomery's table: 336 at h = 4, 930 at h = 5)", () => {

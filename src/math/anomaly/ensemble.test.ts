@@ -4,11 +4,11 @@ import { createEnsembleDetector } from './ensemble.ts';
 import { createMadDetector } from './mad.ts';
 import { flagScore } from './score.ts';
 import { scoreSeries } from './score-series.ts';
+import { flagged, gridTimes } from './series.fixture.ts';
 import type { StreamingDetector, Verdict } from './types.ts';
 
 const STEP = 60 * 60_000;
-const times = (n: number) => Float64Array.from({ length: n }, (_, i) => i * STEP);
-const flagged = (flags: Uint8Array) => [...flags.keys()].filter((i) => flags[i] === 1);
+const times = (n: number) => gridTimes(n, STEP);
 
 /** A member that returns a fixed verdict, to check the combination rule by hand. */
 const fixed = (v: Verdict) => (): StreamingDetector => ({ name: 'fixed', update: () => v });

@@ -4,18 +4,10 @@ import { createRng } from '../random.ts';
 import { createForecastBandDetector } from './forecast-band.ts';
 import { normalBandZ } from './score.ts';
 import { scoreSeries } from './score-series.ts';
+import { daily, flagged, gridTimes } from './series.fixture.ts';
 
 const STEP = 60 * 60_000;
-const times = (n: number) => Float64Array.from({ length: n }, (_, i) => i * STEP);
-const flagged = (flags: Uint8Array) => [...flags.keys()].filter((i) => flags[i] === 1);
-
-function daily(n: number, seed: number): Float64Array {
-  const rng = createRng(seed);
-  return Float64Array.from(
-    { length: n },
-    (_, i) => 100 + 20 * Math.sin((2 * Math.PI * i) / 24) + (i % 24 === 3 ? -40 : 0) + 5 * rng.normal(),
-  );
-}
+const times = (n: number) => gridTimes(n, STEP);
 
 describe('createForecastBandDetector', () => {
   it("judges the first point after a fit by the model's own mean and 95% interval, called directly", () => {

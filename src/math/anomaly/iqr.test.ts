@@ -3,15 +3,10 @@ import { createRng } from '../random.ts';
 import { createIqrDetector, IQR_PER_SIGMA, tukeyK } from './iqr.ts';
 import { alphaFor, flagScore } from './score.ts';
 import { scoreSeries } from './score-series.ts';
+import { flagged, gridTimes, noise } from './series.fixture.ts';
 
 const STEP = 15 * 60_000;
-const times = (n: number) => Float64Array.from({ length: n }, (_, i) => i * STEP);
-const flagged = (flags: Uint8Array) => [...flags.keys()].filter((i) => flags[i] === 1);
-
-function noise(n: number, seed: number): Float64Array {
-  const rng = createRng(seed);
-  return Float64Array.from({ length: n }, () => 100 + 5 * rng.normal());
-}
+const times = (n: number) => gridTimes(n, STEP);
 
 describe('tukeyK', () => {
   it('is 2.7745 at the default alpha 1e-5 (z = 4.41717, scipy norm.isf(5e-6)) for known quartiles', () => {

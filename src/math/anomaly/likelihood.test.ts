@@ -3,11 +3,11 @@ import { createRng } from '../random.ts';
 import { createLikelihoodDetector } from './likelihood.ts';
 import { flagScore } from './score.ts';
 import { scoreSeries } from './score-series.ts';
+import { flagged, gridTimes } from './series.fixture.ts';
 
 const STEP = 15 * 60_000;
 const DAY = 96;
-const times = (n: number) => Float64Array.from({ length: n }, (_, i) => i * STEP);
-const flagged = (flags: Uint8Array) => [...flags.keys()].filter((i) => flags[i] === 1);
+const times = (n: number) => gridTimes(n, STEP);
 
 /** N(100, 5) noise plus an optional daily cycle of the given amplitude, seeded. */
 function series(n: number, seed: number, amplitude = 0): Float64Array {

@@ -3,16 +3,11 @@ import { createRng } from '../random.ts';
 import { createMadDetector } from './mad.ts';
 import { normalBandZ } from './score.ts';
 import { scoreSeries } from './score-series.ts';
+import { flagged, gridTimes, noise } from './series.fixture.ts';
 import { createZScoreDetector, zToT } from './zscore.ts';
 
 const STEP = 15 * 60_000;
-const times = (n: number) => Float64Array.from({ length: n }, (_, i) => i * STEP);
-const flagged = (flags: Uint8Array) => [...flags.keys()].filter((i) => flags[i] === 1);
-
-function noise(n: number, seed: number): Float64Array {
-  const rng = createRng(seed);
-  return Float64Array.from({ length: n }, () => 100 + 5 * rng.normal());
-}
+const times = (n: number) => gridTimes(n, STEP);
 
 describe('createMadDetector', () => {
   it('scores a point by the hand-computed robust z: median 3, MAD 1, an outlier in the window ignored', () => {

@@ -3,10 +3,10 @@ import { createRng } from '../random.ts';
 import { createMadDetector } from './mad.ts';
 import { scoreSeries } from './score-series.ts';
 import { createSeasonalSlotDetector, defaultSlotPeriods, slotOf } from './seasonal-slot.ts';
+import { flagged } from './series.fixture.ts';
 
 const HOUR = 3_600_000;
 const STEP = 15 * 60_000;
-const flagged = (flags: Uint8Array) => [...flags.keys()].filter((i) => flags[i] === 1);
 
 /** Hourly points from `start`: 100 + a daily wave + a repeating dip at 03:00–04:59 + N(0, 2) noise. */
 function hourlyWithDip(days: number, seed: number, start = 0, wave = 20) {

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random.ts';
 import { scoreSeries } from './score-series.ts';
+import { daily, flagged, gridTimes } from './series.fixture.ts';
 import { createStlEsdDetector, seasonalProfile } from './stl-esd.ts';
 
 const STEP = 60 * 60_000; // hourly, a daily season of 24
-const times = (n: number) => Float64Array.from({ length: n }, (_, i) => i * STEP);
-const flagged = (flags: Uint8Array) => [...flags.keys()].filter((i) => flags[i] === 1);
-
-/** Hourly noise (σ 5) around 100 with a daily shape, and a dip of 40 at 03:00 every day. */
-function daily(n: number, seed: number): Float64Array {
-  const rng = createRng(seed);
-  return Float64Array.from(
-    { length: n },
-    (_, i) => 100 + 20 * Math.sin((2 * Math.PI * i) / 24) + (i % 24 === 3 ? -40 : 0) + 5 * rng.normal(),
-  );
-}
+const times = (n: number) => gridTimes(n, STEP);
 
 describe('seasonalProfile', () => {
   it('takes each cycle median as its trend and each slot median over cycles, centred (by hand)', () => {

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../random.ts';
 import { flagScore, normalBandZ } from './score.ts';
 import { scoreSeries } from './score-series.ts';
+import { flagged, gridTimes, noise } from './series.fixture.ts';
 import { createZScoreDetector, tToZ, zToT, zVerdict } from './zscore.ts';
 
 const STEP = 15 * 60_000;
-const times = (n: number) => Float64Array.from({ length: n }, (_, i) => i * STEP);
-const flagged = (flags: Uint8Array) => [...flags.keys()].filter((i) => flags[i] === 1);
-
-/** N(100, 5) noise, seeded. */
-function noise(n: number, seed: number): Float64Array {
-  const rng = createRng(seed);
-  return Float64Array.from({ length: n }, () => 100 + 5 * rng.normal());
-}
+const times = (n: number) => gridTimes(n, STEP);
 
 describe('createZScoreDetector', () => {
   it('scores a point by the hand-computed prediction t of the window before it', () => {
