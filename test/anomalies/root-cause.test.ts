@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExplainResult } from '../../src/analytics/anomalies/root-cause.ts';
 import type { GroundTruth } from '../../src/demo/generate.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
+import { cliDemo, runCli, tempDir } from '../helpers/cli.ts';
 
 /**
  * `sightline explain` on a small seeded demo against what it planted (ground-truth.json): the outage's
@@ -11,26 +9,11 @@ import { runCli, tempDir } from '../helpers/cli.ts';
  * cause, and the JSON carries the issue's fields.
  */
 const { dir, cleanup } = tempDir('sl-root-cause-');
-const db = path.join(dir, 'demo.duckdb');
+let db: string;
 let truth: GroundTruth;
 
 beforeAll(async () => {
-  const out = path.join(dir, 'logs');
-  const r = await runCli([
-    'demo',
-    '--users',
-    '6000',
-    '--days',
-    '30',
-    '--end',
-    '2026-10-31',
-    '--out',
-    out,
-    '--db',
-    db,
-  ]);
-  expect(r.code, r.stderr).toBe(0);
-  truth = JSON.parse(readFileSync(path.join(out, 'ground-truth.json'), 'utf8')) as GroundTruth;
+  ({ db, truth } = await cliDemo(dir, { users: 6000, days: 30, end: '2026-10-31' }));
 }, 120_000);
 afterAll(cleanup);
 

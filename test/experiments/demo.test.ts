@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentReport } from '../../src/analytics/experiments/experiment-report.ts';
 import type { GroundTruth } from '../../src/demo/generate.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
+import { cliDemo, runCli, tempDir } from '../helpers/cli.ts';
 
 /**
  * The demo's planted experiments, analysed through the CLI with the repository's sightline.yaml. 40,000
@@ -12,27 +10,11 @@ import { runCli, tempDir } from '../helpers/cli.ts';
  * errors (power above 0.95 after the correction) while the demo takes about 20 s on this machine.
  */
 const { dir, cleanup } = tempDir('sl-exp-demo-');
-const db = path.join(dir, 'demo.duckdb');
-const out = path.join(dir, 'logs');
+let db: string;
 let truth: GroundTruth;
 
 beforeAll(async () => {
-  const r = await runCli([
-    'demo',
-    '--users',
-    '40000',
-    '--days',
-    '28',
-    '--end',
-    '2026-10-31',
-    '--out',
-    out,
-    '--db',
-    db,
-    '--json',
-  ]);
-  if (r.code !== 0) throw new Error(`demo failed: ${r.stderr}`);
-  truth = JSON.parse(readFileSync(path.join(out, 'ground-truth.json'), 'utf8')) as GroundTruth;
+  ({ db, truth } = await cliDemo(dir, { users: 40000, days: 28, end: '2026-10-31' }));
 }, 180_000);
 afterAll(cleanup);
 

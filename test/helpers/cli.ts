@@ -1,7 +1,8 @@
 import { type SpawnOptions, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { GroundTruth } from '../../src/demo/generate.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(ROOT, 'bin/sightline.mjs');
@@ -43,4 +44,33 @@ export function runCli(
 export function tempDir(prefix = 'sl-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Builds a seeded demo warehouse through `sightline demo`, as a user would, into `dir` (`demo.duckdb`,
+ * logs under `logs/`), and returns the database path and the demo's ground truth.
+ */
+export async function cliDemo(
+  dir: string,
+  options: { users: number; days: number; end: string },
+): Promise<{ db: string; truth: GroundTruth }> {
+  const db = path.join(dir, 'demo.duckdb');
+  const out = path.join(dir, 'logs');
+  const r = await runCli([
+    'demo',
+    '--users',
+    String(options.users),
+    '--days',
+    String(options.days),
+    '--end',
+    options.end,
+    '--out',
+    out,
+    '--db',
+    db,
+    '--json',
+  ]);
+  if (r.code !== 0) throw new Error(`demo failed: ${r.stderr}`);
+  const truth = JSON.parse(readFileSync(path.join(out, 'ground-truth.json'), 'utf8')) as GroundTruth;
+  return { db, truth };
 }

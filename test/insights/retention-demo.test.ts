@@ -1,31 +1,14 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RetentionResult } from '../../src/analytics/insights/retention/retention-result.ts';
 import type { GroundTruth } from '../../src/demo/generate.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
+import { cliDemo, runCli, tempDir } from '../helpers/cli.ts';
 
 const { dir, cleanup } = tempDir('sl-retention-demo-');
-const db = path.join(dir, 'demo.duckdb');
+let db: string;
 let truth: GroundTruth;
 
 beforeAll(async () => {
-  const out = path.join(dir, 'logs');
-  const r = await runCli([
-    'demo',
-    '--users',
-    '3000',
-    '--days',
-    '30',
-    '--end',
-    '2026-10-31',
-    '--out',
-    out,
-    '--db',
-    db,
-  ]);
-  expect(r.code, r.stderr).toBe(0);
-  truth = JSON.parse(readFileSync(path.join(out, 'ground-truth.json'), 'utf8')) as GroundTruth;
+  ({ db, truth } = await cliDemo(dir, { users: 3000, days: 30, end: '2026-10-31' }));
 }, 120_000);
 afterAll(cleanup);
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random.ts';
 import { createLikelihoodDetector } from './likelihood.ts';
-import { flagScore } from './score.ts';
 import { scoreSeries } from './score-series.ts';
 import { flagged, gridTimes } from './series.fixture.ts';
 
