@@ -31,6 +31,7 @@ import { candidatesFor, modelFor } from '../src/math/forecast/registry.ts';
 import { selectAndForecast } from '../src/math/forecast/select.ts';
 import type { ForecastModel, ModelForecast } from '../src/math/forecast/types.ts';
 import { createRng } from '../src/math/random.ts';
+import { printTable } from './table.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -68,14 +69,6 @@ interface Row {
 
 function fmt(x: number | null | undefined, digits = 3): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits);
-}
-
-function table(rows: Record<string, string | number>[]): void {
-  const keys = Object.keys(rows[0] ?? {});
-  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
-  console.log(keys.map((k, i) => k.padEnd(widths[i]!)).join('  '));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(keys.map((k, i) => String(r[k]).padEnd(widths[i]!)).join('  '));
 }
 
 /** Scores every model on every (train, test) pair; OWA against the naive2 row. */
@@ -147,7 +140,7 @@ function evaluate(
       msPerSeries: times[name]! / Math.max(1, cases.length),
     };
   });
-  table(
+  printTable(
     rows.map((r) => ({
       ...r,
       smape: fmt(r.smape, 2),
@@ -335,7 +328,7 @@ if (runs('speed')) {
   const chosen = new Map<string, number>();
   for (const r of results) chosen.set(r.model.split('(')[0]!, (chosen.get(r.model.split('(')[0]!) ?? 0) + 1);
   console.log(`\nspeed: 400 hourly series x 1,000 points, horizon 48, auto on both cores`);
-  table([
+  printTable([
     {
       measure: 'wall time',
       ours: `${seconds.toFixed(1)} s`,
@@ -373,7 +366,7 @@ if (runs('speed')) {
     model = out.model;
   }
   ms.sort((a, b) => a - b);
-  table([
+  printTable([
     {
       measure: 'one two-year daily series, auto, horizon 30 (median of 5)',
       ours: `${ms[2]!.toFixed(0)} ms`,

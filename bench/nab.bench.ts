@@ -20,7 +20,7 @@ import {
 import { readNabCorpus } from './nab/corpus.ts';
 import { type DetectorMaker, runCorpus } from './nab/run-corpus.ts';
 import { NAB_PROFILES, scoreCorpus } from './nab/scorer.ts';
-import { printTable } from './nab/table.ts';
+import { printTable } from './table.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
