@@ -192,12 +192,12 @@ export function createLikelihoodDetector(
         episodeMinEnd = seen + s.averaging;
       }
 
-      learn(t, value, slot, seasonal);
+      learn(value, slot, seasonal);
       return { score, flag: score >= threshold, expected, lower, upper };
     },
   };
 
-  function learn(_t: number, value: number, slot: number, seasonal: number): void {
+  function learn(value: number, slot: number, seasonal: number): void {
     seen++;
     if (value < min) min = value;
     if (value > max) max = value;
@@ -238,7 +238,7 @@ function pickSettings(options: Partial<LikelihoodSettings>): Partial<LikelihoodS
   const out: Record<string, number> = {};
   for (const key of Object.keys(LIKELIHOOD_DEFAULTS) as (keyof LikelihoodSettings)[]) {
     const v = options[key];
-    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[key] = v;
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[key] = v;
   }
   return out as Partial<LikelihoodSettings>;
 }
