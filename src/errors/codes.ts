@@ -338,6 +338,50 @@ export const ERROR_CODES = {
       'Warning: the metric equals its expected value (or a ratio has no denominator), so there is no change to attribute to segments.',
     hint: 'pick the time of the anomaly, for example from `sightline detect`',
   },
+  SL_AUTH_MISSING: {
+    summary: 'An API request carried no key (`Authorization: Bearer KEY`).',
+    hint: 'create a key with `sightline keys create --project P --role viewer` and send it as a bearer token',
+  },
+  SL_AUTH_INVALID: {
+    summary: 'An API key is unknown, malformed or revoked.',
+    hint: 'check the key, or create a new one with `sightline keys create`',
+  },
+  SL_AUTH_FORBIDDEN: {
+    summary: "The key's role does not allow this request (viewers read; editors also write; admins also manage keys).",
+    hint: 'use a key with the role named in the message',
+  },
+  SL_RATE_LIMITED: {
+    summary: 'A key sent more requests than its per-minute limit.',
+    hint: 'wait the seconds given in the Retry-After header',
+  },
+  SL_BODY_TOO_LARGE: {
+    summary: 'A request body is larger than the server accepts.',
+    hint: 'split the data into smaller batches',
+  },
+  SL_BAD_JSON: {
+    summary: 'A request body is not valid JSON (or is empty where JSON is expected).',
+    hint: 'send a JSON body with `Content-Type: application/json`',
+  },
+  SL_BAD_REQUEST: {
+    summary: 'A request body, query string or path parameter does not match the endpoint\'s schema.',
+    hint: 'see the field named in the message and the OpenAPI document at /api/docs',
+  },
+  SL_UNSUPPORTED_MEDIA_TYPE: {
+    summary: 'A request body has a Content-Type the endpoint does not read.',
+    hint: 'send `Content-Type: application/json`',
+  },
+  SL_NOT_FOUND: {
+    summary: 'No such API route, or no such object in this project.',
+    hint: 'see the OpenAPI document at /api/docs',
+  },
+  SL_QUERY_TIMEOUT: {
+    summary: 'A query ran longer than the server\'s time limit and was cancelled.',
+    hint: 'narrow the date range or the breakdown, or raise the limit with `sightline serve --query-timeout`',
+  },
+  SL_INTERNAL: {
+    summary: 'The server failed in a way that is a bug; the server log has the details.',
+    hint: 'report this with the server log',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
