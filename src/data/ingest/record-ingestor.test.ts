@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OpenedWarehouse, openWarehouse } from '../warehouse/open-warehouse.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
+import { frameNdjson, frameValues } from './frame-records.ts';
+import { RecordIngestor } from './record-ingestor.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'sl-records-'));
+const deadLetter = path.join(dir, 'dead.ndjson');
+let opened: OpenedWarehouse;
+let ingestor: RecordIngestor;
+
+beforeAll(async () => {
+  opened = await openWarehouse({ path: path.join(dir, 'w.duckdb') });
+  ingestor = await RecordIngestor.open({ store: opened.events, deadLetterPath: deadLetter, inputs: 'test' });
+});
+
+afterAll(async () => {
+  await opened.warehouse.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function event(i: number, extra: Record<string, unknown> = {}) {
+  return { event_id: `e${i}`, user_id: `u${i % 7}`, event: 'view', timestamp: 1_790_000_000 + i, ...extra };
+}
+
+async function count(w: Warehouse, sql: string): Promise<number> {
+  const [row] = await w.query<{ n: number }>(sql);
+  return Number(row!.n);
+}
+
+describe('RecordIngestor', () => {
+  it('counts every record of a call as accepted, rejected or duplicate, and stores the accepted ones', async () => {
+    const records = frameValues([
+      event(1),
+      event(2),
+      event(2),
+      { user_id: 'u1' },
+      42,
+      event(3, { age: 'x' }),
+    ]);
+    const counts = await ingestor.ingest('p1', records, 'test call');
+    expect(counts).toEqual({
+      accepted: 2,
+      rejected: 3,
+      duplicates: 1,
+      rejectedByReason: { missing_event: 1, not_an_object: 1, invalid_field: 1 },
+    });
+    expect(await count(opened.warehouse, `SELECT count(*) AS n FROM events WHERE project_id = 'p1'`)).toBe(2);
+    expect(await count(opened.warehouse, `SELECT count(*) AS n FROM users WHERE project_id = 'p1'`)).toBe(2);
+    const lines = readFileSync(deadLetter, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.file, l.line, l.reason, l.project])).toEqual([
+      ['test call', 4, 'missing_event', 'p1'],
+      ['test call', 5, 'not_an_object', 'p1'],
+      ['test call', 6, 'invalid_field', 'p1'],
+    ]);
+    expect(lines[1].raw).toBe('42');
+  });
+
+  it('counts a resent call as duplicates and stores nothing twice', async () => {
+    const counts = await ingestor.ingest('p1', frameValues([event(1), event(2)]), 'resend');
+    expect(counts).toEqual({ accepted: 0, rejected: 0, duplicates: 2, rejectedByReason: {} });
+    expect(await count(opened.warehouse, `SELECT count(*) AS n FROM events WHERE project_id = 'p1'`)).toBe(2);
+  });
+
+  it('answers concurrent calls each with its own counts, across projects, in shared commits', async () => {
+    const calls = Array.from({ length: 20 }, (_, c) =>
+      ingestor.ingest(
+        c % 2 === 0 ? 'p2' : 'p3',
+        frameValues(Array.from({ length: 50 }, (_, i) => event(100 + c * 40 + i))),
+        `call ${c}`,
+      ),
+    );
+    const results = await Promise.all(calls);
+    // Consecutive calls of a project share ids (call c covers 100+40c .. 100+40c+49): each call's
+    // expected split is computed from the ids its project had seen before it, in call order.
+    const seen = new Map<string, Set<number>>();
+    let expectedAccepted = 0;
+    for (let c = 0; c < 20; c++) {
+      const project = c % 2 === 0 ? 'p2' : 'p3';
+      const ids = seen.get(project) ?? new Set<number>();
+      seen.set(project, ids);
+      let fresh = 0;
+      for (let i = 0; i < 50; i++) {
+        const id = 100 + c * 40 + i;
+        if (!ids.has(id)) fresh++;
+        ids.add(id);
+      }
+      expect(results[c]!.accepted).toBe(fresh);
+      expect(results[c]!.duplicates).toBe(50 - fresh);
+      expectedAccepted += fresh;
+    }
+    const stored = await count(
+      opened.warehouse,
+      `SELECT count(*) AS n FROM events WHERE project_id IN ('p2', 'p3')`,
+    );
+    expect(stored).toBe(expectedAccepted);
+    expect(
+      await count(
+        opened.warehouse,
+        `SELECT count(DISTINCT event_id) AS n FROM events WHERE project_id = 'p2'`,
+      ),
+    ).toBe(seen.get('p2')!.size);
+  });
+
+  it('frames NDJSON with blank lines, CRLF, broken JSON and bad UTF-8 by line', () => {
+    const body = Buffer.concat([
+      Buffer.from('{"a":1}\r\n\n  \n{"a":\n'),
+      Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d, 0x0a]),
+      Buffer.from('[1]'),
+    ]);
+    const records = frameNdjson(body);
+    expect(records.map((r) => [r.ordinal, r.line, 'reject' in r ? r.reject : 'ok'])).toEqual([
+      [0, 1, 'ok'],
+      [1, 4, 'invalid_json'],
+      [2, 5, 'invalid_utf8'],
+      [3, 6, 'ok'],
+    ]);
+    expect(records[0]).toMatchObject({ value: { a: 1 }, bytes: 7 });
+  });
+});

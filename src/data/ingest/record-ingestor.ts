@@ -1,0 +1,263 @@
+import path from 'node:path';
+import { DEFAULT_LIMITS, type IngestLimits, type RejectReason } from '../events/event.ts';
+import { createNormalizer, type FieldMapping, type Normalizer } from '../events/normalize.ts';
+import type { EventStager, EventStore } from '../warehouse/event-store.ts';
+import { type DeadLetterEntry, DeadLetterWriter } from './dead-letter.ts';
+import type { FramedRecord } from './readers/types.ts';
+
+/** What became of one call's records. Invariant: records = accepted + rejected + duplicates. */
+export interface RecordCounts {
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  rejectedByReason: Partial<Record<RejectReason, number>>;
+}
+
+export interface RecordIngestorOptions {
+  store: EventStore;
+  deadLetterPath: string;
+  limits?: IngestLimits;
+  mapping?: FieldMapping;
+  /** How the runs of this ingestor are named in `meta.ingest_runs.inputs`. */
+  inputs?: string;
+  /** The clock in epoch milliseconds (timestamps more than a day past it are rejected). */
+  now?: () => number;
+}
+
+/** One call waiting for its batch to commit. */
+interface Waiting {
+  staged: number;
+  knownDuplicates: number;
+  counts: RecordCounts;
+  resolve: (counts: RecordCounts) => void;
+  fail: (error: unknown) => void;
+}
+
+/** A project's batch being built, and its run. */
+interface ProjectBatch {
+  readonly projectId: string;
+  runId: number | null;
+  stager: EventStager;
+  /** Event ids staged in this batch: a repeat is a duplicate the database need not see. */
+  ids: Set<string>;
+  waiting: Waiting[];
+  rejects: Omit<DeadLetterEntry, 'runId'>[];
+  totals: { calls: number; read: number; accepted: number; rejected: number; duplicates: number };
+}
+
+/**
+ * Ingests records that are already in memory (HTTP request bodies) with the validation, de-duplication,
+ * dead-letter accounting and derived tables of `sightline ingest`, and answers each call with its own
+ * counts once they are committed.
+ *
+ * Calls are validated and staged as they arrive; commits are serialised (the warehouse has one write
+ * connection and a transaction cannot nest) and each commit takes every call that arrived while the
+ * previous one ran, one segment per call: group commit. At low load a call commits alone and at once;
+ * under load a commit's fixed cost (the duplicate anti-join, three MERGEs) is shared by the calls of a
+ * whole commit interval, which is what lets the throughput grow with the load instead of being capped
+ * at one commit per call.
+ *
+ * Crash safety is that of `ingest`: a batch's events, derived rows and the dead-letter file's committed
+ * length commit together, and a call is answered only after its batch committed, so a client that got
+ * no answer sends again and its events are then counted as duplicates (ids are the client's or a hash
+ * of the record).
+ */
+export class RecordIngestor {
+  private readonly projects = new Map<string, ProjectBatch>();
+  /** A normaliser reading the clock once: made per call, so "now" stays current on a long-running server. */
+  private readonly normalizer: () => Normalizer;
+  private readonly limits: IngestLimits;
+  private deadLetter: DeadLetterWriter;
+  private committedBytes: number;
+  private draining: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly options: RecordIngestorOptions,
+    readonly deadLetterPath: string,
+    committedBytes: number,
+  ) {
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+    const now = options.now ?? Date.now;
+    this.normalizer = () =>
+      createNormalizer({
+        limits: this.limits,
+        nowUs: now() * 1000,
+        ...(options.mapping ? { mapping: options.mapping } : {}),
+      });
+    this.committedBytes = committedBytes;
+    this.deadLetter = DeadLetterWriter.open(deadLetterPath, committedBytes);
+  }
+
+  /**
+   * Opens the ingestor: claims the dead-letter file (cutting off what a crashed process wrote past the
+   * last committed batch). Must run before any other write on the warehouse's connection.
+   */
+  static async open(options: RecordIngestorOptions): Promise<RecordIngestor> {
+    const deadLetterPath = path.resolve(options.deadLetterPath);
+    const committed = await options.store.claimDeadLetter(
+      deadLetterPath,
+      DeadLetterWriter.currentBytes(deadLetterPath),
+    );
+    return new RecordIngestor(options, deadLetterPath, committed);
+  }
+
+  /**
+   * Validates `records` (framed as by `frameValues` / `frameNdjson`) into `projectId` and resolves with
+   * their counts once the batch holding them has committed; rejects if that commit failed (then nothing
+   * of the call is stored and its dead-letter entries are cut off again).
+   */
+  ingest(projectId: string, records: readonly FramedRecord[], source: string): Promise<RecordCounts> {
+    if (this.closed) return Promise.reject(new Error('the record ingestor is closed'));
+    const batch = this.project(projectId);
+    const segment = batch.waiting.length;
+    const counts: RecordCounts = { accepted: 0, rejected: 0, duplicates: 0, rejectedByReason: {} };
+    let staged = 0;
+    let knownDuplicates = 0;
+    const at = new Date().toISOString();
+    const normalize = this.normalizer();
+    for (const record of records) {
+      const result = 'reject' in record ? record : normalize(record);
+      if ('reject' in result) {
+        batch.rejects.push({
+          file: source,
+          line: record.line,
+          reason: result.reject,
+          ...(result.detail ? { detail: result.detail } : {}),
+          raw:
+            'raw' in record && record.raw !== undefined
+              ? record.raw
+              : JSON.stringify((record as { value: unknown }).value),
+          ...('rawTruncated' in record && record.rawTruncated
+            ? { rawTruncated: true, bytes: record.bytes }
+            : {}),
+          project: projectId,
+          at,
+        });
+        counts.rejected++;
+        counts.rejectedByReason[result.reject] = (counts.rejectedByReason[result.reject] ?? 0) + 1;
+        continue;
+      }
+      if (batch.ids.has(result.event_id)) {
+        knownDuplicates++;
+        continue;
+      }
+      batch.ids.add(result.event_id);
+      batch.stager.add(result, segment);
+      staged++;
+    }
+    return new Promise<RecordCounts>((resolve, fail) => {
+      batch.waiting.push({ staged, knownDuplicates, counts, resolve, fail });
+      batch.totals.calls++;
+      batch.totals.read += records.length;
+      this.drain();
+    });
+  }
+
+  /** Waits for every pending call, records each project's run as completed, and releases the files. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.draining) await this.draining;
+    for (const batch of this.projects.values()) {
+      if (batch.runId !== null) {
+        await this.options.store.finishRun({
+          runId: batch.runId,
+          status: 'completed',
+          files: batch.totals.calls,
+          read: batch.totals.read,
+          accepted: batch.totals.accepted,
+          rejected: batch.totals.rejected,
+          duplicates: batch.totals.duplicates,
+        });
+      }
+      await batch.stager.dispose();
+    }
+    this.deadLetter.close();
+  }
+
+  private project(projectId: string): ProjectBatch {
+    let batch = this.projects.get(projectId);
+    if (!batch) {
+      batch = {
+        projectId,
+        runId: null,
+        stager: this.options.store.createStager(),
+        ids: new Set(),
+        waiting: [],
+        rejects: [],
+        totals: { calls: 0, read: 0, accepted: 0, rejected: 0, duplicates: 0 },
+      };
+      this.projects.set(projectId, batch);
+    }
+    return batch;
+  }
+
+  /** Starts the commit loop unless it runs; it ends when no project has a call waiting. */
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = (async () => {
+      // Let the calls already in this turn of the event loop join the first commit.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      for (;;) {
+        const ready = [...this.projects.values()].filter((b) => b.waiting.length > 0);
+        if (ready.length === 0) break;
+        for (const batch of ready) await this.commit(batch);
+      }
+    })().finally(() => {
+      this.draining = null;
+    });
+  }
+
+  /** Commits a project's waiting calls as one batch and answers each of them. */
+  private async commit(batch: ProjectBatch): Promise<void> {
+    const store = this.options.store;
+    const waiting = batch.waiting;
+    const rejects = batch.rejects;
+    batch.waiting = [];
+    batch.rejects = [];
+    batch.ids = new Set();
+    try {
+      // The stager's current file holds exactly these calls' rows: calls arriving from here on stage
+      // into its other file, for the next commit.
+      const rows = await batch.stager.flush();
+      if (batch.runId === null) {
+        await store.ensureProject(batch.projectId);
+        batch.runId = await store.startRun(
+          batch.projectId,
+          this.options.inputs ?? 'api',
+          this.deadLetterPath,
+        );
+      }
+      const runId = batch.runId;
+      for (const entry of rejects) this.deadLetter.add({ ...entry, runId });
+      const mark = this.deadLetter.flush();
+      const outcome = await store.commit({
+        projectId: batch.projectId,
+        runId,
+        receivedAtUs: Date.now() * 1000,
+        rows,
+        segments: waiting.map((w) => ({
+          staged: w.staged,
+          knownDuplicates: w.knownDuplicates,
+          rejected: w.counts.rejected,
+        })),
+        deadLetter: { path: this.deadLetterPath, committedBytes: mark.bytes, rejected: mark.written },
+      });
+      this.committedBytes = mark.bytes;
+      for (const [i, w] of waiting.entries()) {
+        const { accepted, duplicates } = outcome.segments[i]!;
+        w.counts.accepted = accepted;
+        w.counts.duplicates = duplicates;
+        batch.totals.accepted += accepted;
+        batch.totals.duplicates += duplicates;
+        batch.totals.rejected += w.counts.rejected;
+        w.resolve(w.counts);
+      }
+    } catch (error) {
+      // Entries of a batch that did not commit must not stay: the client sends them again.
+      this.deadLetter.close();
+      this.deadLetter = DeadLetterWriter.open(this.deadLetterPath, this.committedBytes);
+      for (const w of waiting) w.fail(error);
+    }
+  }
+}
