@@ -54,6 +54,11 @@ export interface Warehouse {
    * Calls on this warehouse from inside `work` belong to the transaction; nesting is not supported.
    */
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` so that the queries it starts are cancelled in the engine when `signal` aborts (and
+   * fail with `signal.reason`). Engines that cannot cancel a running query leave this out.
+   */
+  interruptible?<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T>;
   describe(table: string): Promise<ColumnInfo[]>;
   tables(): Promise<TableInfo[]>;
   close(): Promise<void>;

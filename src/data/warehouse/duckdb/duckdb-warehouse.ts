@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -9,6 +10,7 @@ import {
 } from '@duckdb/node-api';
 import { SightlineError } from '../../../errors/index.ts';
 import type { ColumnInfo, Row, SqlValue, StreamOptions, TableInfo, Warehouse } from '../warehouse.ts';
+import { ConnectionPool, Mutex } from './connection-pool.ts';
 import { plainValueConverter } from './convert-value.ts';
 import { quoteIdentifier, quoteQualified } from './quote.ts';
 
@@ -23,6 +25,8 @@ export interface DuckDBOpenOptions {
    * extensions, and settings locked so a query cannot turn this back on.
    */
   sandboxed?: boolean;
+  /** Connections opened at most, for callers that overlap (default 4; one caller at a time uses one). */
+  connections?: number;
 }
 
 function bindValue(value: SqlValue): DuckDBValue {
@@ -34,12 +38,16 @@ function bindAll(params: readonly SqlValue[] | undefined): DuckDBValue[] | undef
   return params && params.length > 0 ? params.map(bindValue) : undefined;
 }
 
-/** DuckDB reports another process's write lock as an IO error naming the lock; we turn it into a coded one. */
+/**
+ * DuckDB reports another process's write lock as an IO error naming the lock; we turn it into a coded one.
+ * A lock held for writing also refuses read-only opens from other processes (DuckDB locks the file for
+ * one process, checked in the test that runs the CLI beside a server), so the hint points to the API.
+ */
 function translateOpenError(error: unknown, file: string): SightlineError {
   const message = error instanceof Error ? error.message : String(error);
   if (/lock/i.test(message)) {
     return new SightlineError('SL_DB_LOCKED', `the database ${file} is in use by another process`, {
-      hint: 'stop `sightline serve` (or the other writer) first, or send data to the running server with POST /api/v1/capture; read-only commands keep working',
+      hint: 'while `sightline serve` runs, go through its API (POST /api/v1/capture for events, /api/v1/keys for keys, the query endpoints to read), or stop it first',
       cause: error,
     });
   }
@@ -52,15 +60,26 @@ function translateOpenError(error: unknown, file: string): SightlineError {
   );
 }
 
-/** The embedded default: one DuckDB file, one connection, statements serialised through it. */
+/**
+ * The embedded default: one DuckDB file, opened once per process, and a small pool of connections of that
+ * instance (see ConnectionPool for why a shared connection is unsafe under concurrent callers). Writes
+ * outside a transaction and transactions are serialised by one mutex: DuckDB's optimistic concurrency
+ * aborts the second of two transactions that change the same rows, and ingestion's MERGE into `users`
+ * would do exactly that under two concurrent batches.
+ */
 export class DuckDBWarehouse implements Warehouse {
   readonly engine = 'duckdb' as const;
+  /** The connection of the transaction the current async call chain is inside, if any. */
+  private readonly inTransaction = new AsyncLocalStorage<DuckDBConnection>();
+  /** The signal that cancels the queries of the current async call chain, if any. */
+  private readonly cancelScope = new AsyncLocalStorage<AbortSignal>();
+  private readonly writes = new Mutex();
 
   private constructor(
     readonly location: string,
     readonly readOnly: boolean,
     private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    private readonly pool: ConnectionPool,
   ) {}
 
   static async open(file: string, options: DuckDBOpenOptions = {}): Promise<DuckDBWarehouse> {
@@ -94,17 +113,56 @@ export class DuckDBWarehouse implements Warehouse {
       throw translateOpenError(error, location);
     }
     const connection = await instance.connect();
-    return new DuckDBWarehouse(location, options.readOnly ?? false, instance, connection);
+    const pool = new ConnectionPool(instance, connection, options.connections ?? 4);
+    return new DuckDBWarehouse(location, options.readOnly ?? false, instance, pool);
+  }
+
+  /** Connections opened so far; one until callers overlap. */
+  get connections(): number {
+    return this.pool.size;
+  }
+
+  /**
+   * Runs `use` on the transaction's connection when inside one, else on a pooled connection of its own.
+   * Under a cancel scope the connection is interrupted when the signal aborts, and the scope's reason is
+   * thrown instead of the engine's "Interrupted" error.
+   */
+  private async withConnection<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const signal = this.cancelScope.getStore();
+    if (signal?.aborted) throw signal.reason;
+    const inside = this.inTransaction.getStore();
+    const connection = inside ?? (await this.pool.acquire());
+    const interrupt = (): void => connection.interrupt();
+    signal?.addEventListener('abort', interrupt, { once: true });
+    try {
+      // The signal may have aborted while a connection was awaited; a listener added now would never fire.
+      if (signal?.aborted) throw signal.reason;
+      return await use(connection);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', interrupt);
+      if (!inside) this.pool.release(connection);
+    }
+  }
+
+  /** Serialises a write with other writes, unless it belongs to a transaction (which already holds the turn). */
+  private write<T>(work: () => Promise<T>): Promise<T> {
+    return this.inTransaction.getStore() ? work() : this.writes.run(work);
   }
 
   async query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, bindAll(params));
-    return reader.convertRowObjects(plainValueConverter) as T[];
+    return this.withConnection(async (connection) => {
+      const reader = await connection.runAndReadAll(sql, bindAll(params));
+      return reader.convertRowObjects(plainValueConverter) as T[];
+    });
   }
 
   async execute(sql: string, params?: readonly SqlValue[]): Promise<number> {
-    const result = await this.connection.run(sql, bindAll(params));
-    return result.rowsChanged;
+    return this.write(() =>
+      this.withConnection(async (connection) => (await connection.run(sql, bindAll(params))).rowsChanged),
+    );
   }
 
   async *stream<T extends Row = Row>(
@@ -113,23 +171,29 @@ export class DuckDBWarehouse implements Warehouse {
     options: StreamOptions = {},
   ): AsyncIterable<T[]> {
     const target = options.batchRows ?? 2048;
-    const result = await this.connection.stream(sql, bindAll(params));
-    const names = result.deduplicatedColumnNames();
-    let batch: T[] = [];
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      for (const values of chunk.convertRows(plainValueConverter)) {
-        const row: Row = {};
-        for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
-        batch.push(row as T);
+    const inside = this.inTransaction.getStore();
+    const connection = inside ?? (await this.pool.acquire());
+    try {
+      const result = await connection.stream(sql, bindAll(params));
+      const names = result.deduplicatedColumnNames();
+      let batch: T[] = [];
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        for (const values of chunk.convertRows(plainValueConverter)) {
+          const row: Row = {};
+          for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+          batch.push(row as T);
+        }
+        if (batch.length >= target) {
+          yield batch;
+          batch = [];
+        }
       }
-      if (batch.length >= target) {
-        yield batch;
-        batch = [];
-      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      if (!inside) this.pool.release(connection);
     }
-    if (batch.length > 0) yield batch;
   }
 
   async append(
@@ -138,56 +202,80 @@ export class DuckDBWarehouse implements Warehouse {
     rows: Iterable<readonly SqlValue[]>,
   ): Promise<number> {
     // The appender writes whole rows of a table, so rows go to a temporary table of exactly `columns`
-    // and from there into the target with one INSERT (which also applies the target's defaults).
-    const staging = `_append_${process.pid}_${Date.now()}`;
-    const columnList = columns.map(quoteIdentifier).join(', ');
-    await this.connection.run(
-      `CREATE TEMP TABLE ${quoteIdentifier(staging)} AS SELECT ${columnList} FROM ${quoteQualified(table)} LIMIT 0`,
-    );
-    try {
-      const appender = await this.connection.createAppender(staging, 'main', 'temp');
-      const types = columns.map((_, i) => appender.columnType(i));
-      let count = 0;
-      for (const row of rows) {
-        for (let i = 0; i < columns.length; i++) {
-          const value = row[i];
-          if (value === null || value === undefined) appender.appendNull();
-          else appender.appendValue(bindValue(value), types[i]);
+    // and from there into the target with one INSERT (which also applies the target's defaults). Temporary
+    // tables belong to a connection, so every step runs on the same one.
+    return this.write(() =>
+      this.withConnection(async (connection) => {
+        const staging = `_append_${process.pid}_${Date.now()}`;
+        const columnList = columns.map(quoteIdentifier).join(', ');
+        await connection.run(
+          `CREATE TEMP TABLE ${quoteIdentifier(staging)} AS SELECT ${columnList} FROM ${quoteQualified(table)} LIMIT 0`,
+        );
+        try {
+          const appender = await connection.createAppender(staging, 'main', 'temp');
+          const types = columns.map((_, i) => appender.columnType(i));
+          let count = 0;
+          for (const row of rows) {
+            for (let i = 0; i < columns.length; i++) {
+              const value = row[i];
+              if (value === null || value === undefined) appender.appendNull();
+              else appender.appendValue(bindValue(value), types[i]);
+            }
+            appender.endRow();
+            count++;
+          }
+          appender.closeSync();
+          await connection.run(
+            `INSERT INTO ${quoteQualified(table)} (${columnList}) SELECT ${columnList} FROM temp.${quoteIdentifier(staging)}`,
+          );
+          return count;
+        } finally {
+          await connection.run(`DROP TABLE IF EXISTS temp.${quoteIdentifier(staging)}`);
         }
-        appender.endRow();
-        count++;
-      }
-      appender.closeSync();
-      await this.connection.run(
-        `INSERT INTO ${quoteQualified(table)} (${columnList}) SELECT ${columnList} FROM temp.${quoteIdentifier(staging)}`,
-      );
-      return count;
-    } finally {
-      await this.connection.run(`DROP TABLE IF EXISTS temp.${quoteIdentifier(staging)}`);
-    }
+      }),
+    );
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.connection.run('BEGIN TRANSACTION');
-    try {
-      const result = await work();
-      await this.connection.run('COMMIT');
-      return result;
-    } catch (error) {
-      await this.connection.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+    if (this.inTransaction.getStore()) throw new Error('nested transactions are not supported');
+    return this.writes.run(async () => {
+      const connection = await this.pool.acquire();
+      try {
+        await connection.run('BEGIN TRANSACTION');
+        try {
+          const result = await this.inTransaction.run(connection, work);
+          await connection.run('COMMIT');
+          return result;
+        } catch (error) {
+          await connection.run('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      } finally {
+        this.pool.release(connection);
+      }
+    });
+  }
+
+  /**
+   * Runs `work` so that every query it starts on this warehouse is interrupted (`connection.interrupt()`,
+   * which stops DuckDB's pipeline between vectors) once `signal` aborts; queries it starts after that fail
+   * at once. Either way the error thrown is `signal.reason`.
+   */
+  interruptible<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+    return this.cancelScope.run(signal, work);
   }
 
   /** The kinds of the statements in `sql` ('SELECT', 'INSERT', …), without running them. */
   async statementKinds(sql: string): Promise<string[]> {
-    const extracted = await this.connection.extractStatements(sql);
-    const kinds: string[] = [];
-    for (let i = 0; i < extracted.count; i++) {
-      const prepared = await extracted.prepare(i);
-      kinds.push(StatementType[prepared.statementType] ?? String(prepared.statementType));
-    }
-    return kinds;
+    return this.withConnection(async (connection) => {
+      const extracted = await connection.extractStatements(sql);
+      const kinds: string[] = [];
+      for (let i = 0; i < extracted.count; i++) {
+        const prepared = await extracted.prepare(i);
+        kinds.push(StatementType[prepared.statementType] ?? String(prepared.statementType));
+      }
+      return kinds;
+    });
   }
 
   async describe(table: string): Promise<ColumnInfo[]> {
@@ -237,7 +325,7 @@ export class DuckDBWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
-    this.connection.closeSync();
+    this.pool.closeAll();
     this.instance.closeSync();
   }
 }
