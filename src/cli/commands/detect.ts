@@ -1,20 +1,20 @@
 import type { Command } from 'commander';
-import { ruleEvaluations } from '../../analytics/anomalies/alert-rules.ts';
 import {
   type DetectedPoint,
+  type DetectOptions,
   detectSeries,
   resolveDetector,
   resolveSensitivity,
   type SeriesDetection,
 } from '../../analytics/anomalies/detect.ts';
-import { type RuleTransition, replayRule } from '../../analytics/anomalies/rule-state.ts';
 import {
-  DETECT_INTERVALS,
-  type DetectInput,
-  type DetectInterval,
-  fileDetectInput,
-  metricDetectInputs,
-} from '../../analytics/anomalies/series.ts';
+  detectInterval,
+  detectMetric,
+  type MetricDetection,
+} from '../../analytics/anomalies/detect-metric.ts';
+import { replayAlertRule, transitionJson } from '../../analytics/anomalies/replay-alert-rule.ts';
+import type { RuleTransition } from '../../analytics/anomalies/rule-state.ts';
+import { DETECT_INTERVALS, fileDetectInput } from '../../analytics/anomalies/series.ts';
 import { parseCsvTable } from '../../analytics/forecasting/csv-table.ts';
 import { readSeries } from '../../analytics/forecasting/series-input.ts';
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
@@ -53,7 +53,7 @@ export function registerDetect(program: Command): void {
     .option('--event <name>', 'instead of a metric: count this event per bucket')
     .option(
       '--interval <interval>',
-      `with a metric: ${DETECT_INTERVALS.filter((i) => i !== '15m').join(' or ')}`,
+      `with a metric: ${DETECT_INTERVALS.join(', ')}`,
       'hour',
     )
     .option('--from <date>', 'with a metric: first day (default: the first with events)')
@@ -81,18 +81,12 @@ export function registerDetect(program: Command): void {
           if (flags.input !== undefined || (metric !== undefined && flags.event !== undefined))
             throw new SightlineError('SL_USAGE', 'give one of a metric, --event or --input');
           const context = commandContext(globals);
-          const read = await readMetric(context, metric ?? { event: flags.event! }, flags);
-          const detections = read.series.map((s) => ({ input: s, detection: detectSeries(s, options) }));
+          const read = await readMetric(context, metric ?? { event: flags.event! }, flags, options);
           if (flags.json) {
-            const series = detections.map(({ input, detection }) => ({
-              ...(metric === undefined ? { event: flags.event } : { metric }),
-              ...(input.group ? { group: input.group } : {}),
-              points: detection.points,
-            }));
-            process.stdout.write(`${JSON.stringify({ series })}\n`);
+            process.stdout.write(`${JSON.stringify(read.json)}\n`);
             return;
           }
-          const out = detections.map(({ detection }) => formatDetection(detection, flags.all === true));
+          const out = read.detections.map((detection) => formatDetection(detection, flags.all === true));
           if (read.partialBuckets > 0)
             out.push(`${read.partialBuckets} bucket(s) still filling up (ending after now) were left out.`);
           process.stdout.write(`${out.join('\n')}\n`);
@@ -122,16 +116,6 @@ export function registerDetect(program: Command): void {
     );
 }
 
-function intervalFlag(text: string | undefined): DetectInterval {
-  const interval = text ?? 'hour';
-  if ((DETECT_INTERVALS as readonly string[]).includes(interval)) return interval as DetectInterval;
-  const suggestion = closest(interval, DETECT_INTERVALS);
-  throw new SightlineError(
-    'SL_DETECT_OPTION_INVALID',
-    `unknown interval "${interval}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; intervals: ${DETECT_INTERVALS.join(', ')}`,
-  );
-}
-
 function sensitivityFlag(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const s = Number(text);
@@ -147,24 +131,25 @@ async function readMetric(
   context: CommandContext,
   metric: string | { event: string },
   flags: Pick<DetectFlags, 'interval' | 'from' | 'to' | 'groupBy'>,
-): Promise<{ series: DetectInput[]; partialBuckets: number }> {
-  const interval = intervalFlag(flags.interval);
+  options: DetectOptions,
+): Promise<MetricDetection> {
+  const interval = detectInterval(flags.interval);
   if (typeof metric === 'string') context.project.layer.metric(metric);
   const { warehouse } = await openForCommand(context, true);
   try {
     const ctx = new InsightContext(warehouse, context.project.layer, context.project.project);
-    const groupBy = flags.groupBy
-      ?.split(',')
-      .map((d) => d.trim())
-      .filter((d) => d !== '');
-    return await metricDetectInputs(ctx, {
-      metric,
-      interval,
-      now: Date.now(),
-      ...(flags.from === undefined ? {} : { from: flags.from }),
-      ...(flags.to === undefined ? {} : { to: flags.to }),
-      ...(groupBy && groupBy.length > 0 ? { groupBy } : {}),
-    });
+    return await detectMetric(
+      ctx,
+      {
+        metric,
+        interval,
+        now: Date.now(),
+        ...(flags.from === undefined ? {} : { from: flags.from }),
+        ...(flags.to === undefined ? {} : { to: flags.to }),
+        ...(flags.groupBy === undefined ? {} : { groupBy: flags.groupBy.split(',').map((d) => d.trim()) }),
+      },
+      options,
+    );
   } finally {
     await warehouse.close();
   }
@@ -187,36 +172,22 @@ async function replay(globals: GlobalOptions, flags: DetectFlags): Promise<void>
       },
     );
   }
-  const read = await readMetric(context, rule.metric, {
-    interval: rule.interval,
-    from: flags.from,
-    to: flags.to,
-    groupBy: rule.groupBy.join(','),
-  });
-  const transitions: RuleTransition[] = [];
-  for (const input of read.series) {
-    const detection = detectSeries(input, { detector: rule.detector, sensitivity: rule.sensitivity });
-    const group = input.group ? input.group.map((v) => v ?? '(none)').join(' / ') : '';
-    transitions.push(
-      ...replayRule(
-        rule.policy,
-        ruleEvaluations(rule, detection.points, input.times.subarray(input.reportFrom ?? 0), group),
-      ),
-    );
+  const { warehouse } = await openForCommand(context, true);
+  let transitions: RuleTransition[];
+  try {
+    const ctx = new InsightContext(warehouse, context.project.layer, context.project.project);
+    transitions = await replayAlertRule(ctx, rule, {
+      now: Date.now(),
+      ...(flags.from === undefined ? {} : { from: flags.from }),
+      ...(flags.to === undefined ? {} : { to: flags.to }),
+    });
+  } finally {
+    await warehouse.close();
   }
-  transitions.sort((a, b) => a.t - b.t || a.group.localeCompare(b.group));
   if (flags.json) {
-    const events = transitions.map((e) => ({
-      t: new Date(e.t).toISOString().replace('.000Z', 'Z'),
-      ...(e.group === '' ? {} : { group: e.group }),
-      from: e.from,
-      to: e.to,
-      reason: e.reason,
-      value: Number.isNaN(e.value) ? null : e.value,
-      ...(Number.isFinite(e.expected) ? { expected: e.expected } : {}),
-      score: e.score,
-    }));
-    process.stdout.write(`${JSON.stringify({ rule: rule.name, transitions: events })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ rule: rule.name, transitions: transitions.map(transitionJson) })}\n`,
+    );
     return;
   }
   const fired = transitions.filter((e) => e.to === 'firing').length;
