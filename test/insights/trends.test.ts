@@ -263,6 +263,40 @@ describe('trends: time zones and DST', () => {
       trends([], { math: 'wau', interval: 'hour', from: '2026-09-01', to: '2026-09-01' }),
     ).rejects.toMatchObject({ code: 'SL_INSIGHT_INVALID' });
   });
+
+  it('counts quarter hours on the local clock, in a zone 5:45 ahead and across a DST change', async () => {
+    // Kathmandu is UTC+5:45: 00:14:59Z is 06:00 local, 00:15Z is 06:00 too, 00:16Z is 06:01.
+    const kathmandu = await trends(
+      [ev('u1', '2026-09-01T00:14:59Z'), ev('u2', '2026-09-01T00:15:00Z'), ev('u3', '2026-09-01T00:30:00Z')],
+      { math: 'total', interval: '15m', from: '2026-09-01', to: '2026-09-01', timeZone: 'Asia/Kathmandu' },
+    );
+    expect(labels(kathmandu)).toHaveLength(96);
+    expect(kathmandu.series[0]?.points.filter((p) => p.value !== 0)).toEqual([
+      { t: '2026-09-01T05:45', value: 1 },
+      { t: '2026-09-01T06:00', value: 1 },
+      { t: '2026-09-01T06:15', value: 1 },
+    ]);
+    // Berlin skips 02:00–02:59 on 29 March: 92 quarters, none of them at 02:xx.
+    const berlin = await trends([ev('u1', '2026-03-29T01:50:00Z')], {
+      math: 'total',
+      interval: '15m',
+      from: '2026-03-29',
+      to: '2026-03-29',
+      timeZone: 'Europe/Berlin',
+    });
+    expect(labels(berlin)).toHaveLength(92);
+    expect(labels(berlin)?.some((t) => t.startsWith('2026-03-29T02:'))).toBe(false);
+    expect(berlin.series[0]?.points.find((p) => p.value === 1)?.t).toBe('2026-03-29T03:45');
+  });
+
+  it('refuses a 15-minute trend over more than 11 days, and wau with it', async () => {
+    await expect(trends([], { interval: '15m', from: '2026-09-01', to: '2026-09-12' })).rejects.toMatchObject(
+      { code: 'SL_INSIGHT_TOO_LARGE' },
+    );
+    await expect(
+      trends([], { math: 'wau', interval: '15m', from: '2026-09-01', to: '2026-09-01' }),
+    ).rejects.toMatchObject({ code: 'SL_INSIGHT_INVALID' });
+  });
 });
 
 describe('trends: breakdowns', () => {

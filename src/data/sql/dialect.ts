@@ -20,8 +20,11 @@ export interface DialectCapabilities {
 
 export type Capability = keyof DialectCapabilities;
 
-/** Calendar units for buckets and retention periods. Weeks start on Monday (ISO 8601). */
-export type TimeUnit = 'hour' | 'day' | 'week' | 'month';
+/**
+ * Calendar units for buckets and retention periods. Weeks start on Monday (ISO 8601); `15m` is the
+ * quarter of an hour (quarters start at :00, :15, :30 and :45).
+ */
+export type TimeUnit = '15m' | 'hour' | 'day' | 'week' | 'month';
 
 /**
  * Everything the analytics layer needs to know about one engine's SQL. Insight compilers build `Sql`

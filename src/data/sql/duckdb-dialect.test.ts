@@ -107,6 +107,15 @@ describe('the DuckDB time functions', () => {
     expect(await one(d.truncate('hour', ts('2026-11-22 10:59:59')))).toBe('2026-11-22T10:00:00.000000Z');
   });
 
+  it('cuts quarter hours at :00, :15, :30 and :45, counts and adds them', async () => {
+    expect(await one(d.truncate('15m', ts('2026-11-22 10:44:59.9')))).toBe('2026-11-22T10:30:00.000000Z');
+    expect(await one(d.truncate('15m', ts('2026-11-22 10:45:00')))).toBe('2026-11-22T10:45:00.000000Z');
+    expect(await one(d.truncate('15m', ts('1999-12-31 23:59:00')))).toBe('1999-12-31T23:45:00.000000Z');
+    expect(await one(d.unitsBetween('15m', ts('2026-09-01 23:59:00'), ts('2026-09-02 00:14:59')))).toBe(1);
+    expect(await one(d.unitsBetween('15m', ts('2026-09-01 00:00:00'), ts('2026-09-02 00:00:00')))).toBe(96);
+    expect(await one(d.addUnits('15m', ts('2026-09-01 00:00:00'), -3))).toBe('2026-08-31T23:15:00.000000Z');
+  });
+
   it('counts whole units between the starts of two units', async () => {
     expect(await one(d.unitsBetween('day', ts('2026-09-01 23:59:00'), ts('2026-09-02 00:00:00')))).toBe(1);
     expect(await one(d.unitsBetween('week', ts('2026-11-22 00:00:00'), ts('2026-11-23 00:00:00')))).toBe(1);

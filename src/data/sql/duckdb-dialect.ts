@@ -18,7 +18,12 @@ const CAPABILITIES = {
   groupingSets: true,
 } as const;
 
-const INTERVAL: Record<TimeUnit, string> = { hour: 'HOUR', day: 'DAY', week: 'WEEK', month: 'MONTH' };
+const INTERVAL: Record<Exclude<TimeUnit, '15m'>, string> = {
+  hour: 'HOUR',
+  day: 'DAY',
+  week: 'WEEK',
+  month: 'MONTH',
+};
 
 /** DuckDB 1.5 (the embedded default). Time zones come from the statically linked ICU extension. */
 export const duckdbDialect: Dialect = {
@@ -54,16 +59,21 @@ export const duckdbDialect: Dialect = {
   },
 
   truncate(unit, timestamp) {
-    // date_trunc('week', …) starts weeks on Monday (ISO), as the interface promises.
+    // time_bucket's default origin (2000-01-03 00:00) lies on a quarter hour, so buckets start at :00,
+    // :15, :30 and :45. date_trunc('week', …) starts weeks on Monday (ISO), as the interface promises.
+    if (unit === '15m') return sql`time_bucket(INTERVAL 15 MINUTE, ${timestamp})`;
     return sql`date_trunc(${unit}, ${timestamp})`;
   },
 
   addUnits(unit, timestamp, count) {
     const n = typeof count === 'number' ? raw(String(Math.trunc(count))) : count;
+    if (unit === '15m') return sql`(${timestamp} + to_minutes(15 * CAST(${n} AS INTEGER)))`;
     return sql`(${timestamp} + to_${raw(INTERVAL[unit].toLowerCase())}s(CAST(${n} AS INTEGER)))`;
   },
 
   unitsBetween(unit, from, to) {
+    if (unit === '15m')
+      return sql`(date_diff('minute', ${duckdbDialect.truncate(unit, from)}, ${duckdbDialect.truncate(unit, to)}) // 15)`;
     return sql`date_diff(${unit}, date_trunc(${unit}, ${from}), date_trunc(${unit}, ${to}))`;
   },
 

@@ -15,6 +15,8 @@ export interface Bucket {
 
 /** An hour trend may span this many days (744 buckets); coarser intervals at most MAX_BUCKETS buckets. */
 export const MAX_HOUR_DAYS = 31;
+/** A quarter-hour trend may span this many days (1,056 buckets). */
+export const MAX_QUARTER_DAYS = 11;
 export const MAX_BUCKETS = 1100;
 
 /**
@@ -31,7 +33,16 @@ export function bucketsFor(interval: Interval, from: string, to: string, timeZon
       `trends: an hourly trend over ${days} days would have more than ${MAX_HOUR_DAYS * 24} buckets`,
       { hint: `use --interval day, or a range of at most ${MAX_HOUR_DAYS} days` },
     );
-  const buckets = interval === 'hour' ? localHours(from, to, timeZone) : calendarBuckets(interval, from, to);
+  if (interval === '15m' && days > MAX_QUARTER_DAYS)
+    throw new SightlineError(
+      'SL_INSIGHT_TOO_LARGE',
+      `trends: a 15-minute trend over ${days} days would have more than ${MAX_QUARTER_DAYS * 96} buckets`,
+      { hint: `use --interval hour, or a range of at most ${MAX_QUARTER_DAYS} days` },
+    );
+  const buckets =
+    interval === 'hour' || interval === '15m'
+      ? localClock(interval, from, to, timeZone)
+      : calendarBuckets(interval, from, to);
   if (buckets.length > MAX_BUCKETS)
     throw new SightlineError(
       'SL_INSIGHT_TOO_LARGE',
@@ -73,11 +84,12 @@ const QUARTER_HOUR_MS = 15 * 60 * 1000;
 const MAX_OFFSET_MS = 15 * 3600 * 1000;
 
 /**
- * The local hours of the range that exist in the zone, found by reading the wall clock every quarter of
- * an hour (offsets are whole quarters in every zone), so no table of transitions is needed.
+ * The local hours (or quarters of an hour) of the range that exist in the zone, found by reading the
+ * wall clock every quarter of an hour (offsets are whole quarters in every zone), so no table of
+ * transitions is needed.
  */
-function localHours(from: string, to: string, timeZone: string): Bucket[] {
-  const format = hourFormat(timeZone);
+function localClock(interval: 'hour' | '15m', from: string, to: string, timeZone: string): Bucket[] {
+  const format = interval === 'hour' ? hourFormat(timeZone) : quarterFormat(timeZone);
   const begin = Date.parse(`${from}T00:00:00Z`) - MAX_OFFSET_MS;
   const end = Date.parse(`${addDays(to, 1)}T00:00:00Z`) + MAX_OFFSET_MS;
   const seen = new Set<string>();
@@ -89,11 +101,21 @@ function localHours(from: string, to: string, timeZone: string): Bucket[] {
   return [...seen].sort().map((t) => ({ t, lastDay: t.slice(0, 10) }));
 }
 
-const HOUR_FORMATS = new Map<string, (utcMs: number) => string>();
+const CLOCK_FORMATS = new Map<string, (utcMs: number) => string>();
 
 /** `YYYY-MM-DDTHH:00`, the local hour of a UTC instant in a zone. */
 export function hourFormat(timeZone: string): (utcMs: number) => string {
-  let format = HOUR_FORMATS.get(timeZone);
+  return clockFormat(timeZone, false);
+}
+
+/** `YYYY-MM-DDTHH:MM` with MM one of 00, 15, 30, 45: the local quarter hour of a UTC instant in a zone. */
+export function quarterFormat(timeZone: string): (utcMs: number) => string {
+  return clockFormat(timeZone, true);
+}
+
+function clockFormat(timeZone: string, quarters: boolean): (utcMs: number) => string {
+  const id = `${quarters ? 'q' : 'h'}:${timeZone}`;
+  let format = CLOCK_FORMATS.get(id);
   if (!format) {
     const intl = new Intl.DateTimeFormat('en-US', {
       timeZone,
@@ -102,18 +124,21 @@ export function hourFormat(timeZone: string): (utcMs: number) => string {
       month: '2-digit',
       day: '2-digit',
       hour: '2-digit',
+      ...(quarters ? { minute: '2-digit' as const } : {}),
     });
     format = (utcMs) => {
       const parts: Record<string, string> = {};
       for (const part of intl.formatToParts(utcMs)) parts[part.type] = part.value;
-      return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:00`;
+      const minute = quarters ? String(Math.floor(Number(parts.minute) / 15) * 15).padStart(2, '0') : '00';
+      return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${minute}`;
     };
-    HOUR_FORMATS.set(timeZone, format);
+    CLOCK_FORMATS.set(id, format);
   }
   return format;
 }
 
-/** A bucket's label from the local start timestamp the database returns (`2026-09-01T13:00:00…`). */
+/** A bucket's label from the local start timestamp the database returns (`2026-09-01T13:15:00…`). */
 export function bucketLabel(interval: Interval, localStart: string): string {
+  if (interval === '15m') return localStart.slice(0, 16).replace(' ', 'T');
   return interval === 'hour' ? `${localStart.slice(0, 13)}:00` : localStart.slice(0, 10);
 }

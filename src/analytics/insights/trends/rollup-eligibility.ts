@@ -1,7 +1,7 @@
 import { type FilterNode, filterReferences } from '../../metrics/filter-expression.ts';
 import type { SemanticLayer } from '../../metrics/semantic-layer.ts';
 import type { Leaf } from './series-plan.ts';
-import type { Interval } from './trends-spec.ts';
+import { type Interval, SUB_DAILY } from './trends-spec.ts';
 
 /** Columns `user_daily` shares with `events`, so filters and breakdowns on them read the rollup as is. */
 const ROLLUP_COLUMNS = new Set(['event', 'user_id']);
@@ -20,7 +20,7 @@ export function canUseRollup(
   interval: Interval,
   timeZone: string,
 ): boolean {
-  if (timeZone !== 'UTC' || interval === 'hour') return false;
+  if (timeZone !== 'UTC' || SUB_DAILY.has(interval)) return false;
   const kind = leaf.aggregate.kind;
   if (kind !== 'total' && kind !== 'unique' && kind !== 'window') return false;
   return breakdown.every((ref) => rollupDimension(layer, ref)) && rollupFilters(layer, leaf.filters);

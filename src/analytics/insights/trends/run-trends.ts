@@ -8,7 +8,7 @@ import type { BreakdownValue, Keys } from './leaf-sql.ts';
 import { type LeafValues, leafValues, type Ranking, rankBreakdown, windowLeafValues } from './leaf-values.ts';
 import { canUseRollup, rollupFilters } from './rollup-eligibility.ts';
 import { type Leaf, type PlannedSeries, planTrends, VALUE } from './series-plan.ts';
-import type { Interval, TrendsSpec } from './trends-spec.ts';
+import { type Interval, SUB_DAILY, type TrendsSpec } from './trends-spec.ts';
 
 export interface TrendsPoint {
   /** The bucket: `YYYY-MM-DD` (its first day) or `YYYY-MM-DDTHH:00` (local hour). */
@@ -67,7 +67,7 @@ export async function runTrends(
   const breakdown = spec.breakdown ?? [];
   for (const ref of breakdown) ctx.layer.dimension(ref);
   const leaves = plan.series.flatMap((s) => [...s.leaves.values()]);
-  if (spec.interval === 'hour' && leaves.some((leaf) => leaf.aggregate.kind === 'window'))
+  if (SUB_DAILY.has(spec.interval) && leaves.some((leaf) => leaf.aggregate.kind === 'window'))
     throw new SightlineError(
       'SL_INSIGHT_INVALID',
       'trends: trailing-window users (wau, mau) are counted per day; use --interval day, week or month',

@@ -3,7 +3,9 @@ import { integer, listOf, rangeFields } from '../common-spec.ts';
 import type { InsightFlag } from '../insight-type.ts';
 import { MATH_NAMES, parseMath } from './math.ts';
 
-export const INTERVALS = ['hour', 'day', 'week', 'month'] as const;
+export const INTERVALS = ['15m', 'hour', 'day', 'week', 'month'] as const;
+/** Intervals shorter than a day: trailing-window maths and the per-day rollup do not apply to them. */
+export const SUB_DAILY: ReadonlySet<string> = new Set(['15m', 'hour']);
 export type Interval = (typeof INTERVALS)[number];
 
 /** Series are named A, B, C … for formulas, so at most 26. */
@@ -89,7 +91,7 @@ export const trendsFlags: readonly InsightFlag[] = [
   { flags: '--event <name>', description: "the event to count, or '$any' for every event" },
   { flags: '--math <math>', description: `what to count per bucket: ${MATH_NAMES.join(', ')}` },
   { flags: '--metric <names>', description: 'metrics of sightline.yaml, comma-separated (one series each)' },
-  { flags: '--interval <interval>', description: 'bucket size: hour, day (default), week or month' },
+  { flags: '--interval <interval>', description: 'bucket size: 15m, hour, day (default), week or month' },
   { flags: '--from <date>', description: 'first day, inclusive (YYYY-MM-DD)' },
   { flags: '--to <date>', description: 'last day, inclusive (YYYY-MM-DD)' },
   { flags: '--time-zone <tz>', description: 'IANA time zone of days and buckets (default UTC)' },
