@@ -176,14 +176,33 @@ describe('series from the warehouse', () => {
     }
   });
 
-  it('an unknown metric and 15-minute buckets are coded errors', async () => {
+  it('an unknown metric is a coded error with a did-you-mean', async () => {
     await expect(
       metricDetectInputs(ctx, { metric: 'veiws', interval: 'hour', now: AFTER_END }),
     ).rejects.toThrow(/unknown metric "veiws".*did you mean "views"/);
-    await expect(
-      metricDetectInputs(ctx, { metric: 'views', interval: '15m', now: AFTER_END }),
-    ).rejects.toMatchObject({
-      code: 'SL_DETECT_OPTION_INVALID',
-    });
+  });
+
+  it('reads 15-minute buckets across the 11-day pieces, four of them adding up to each hour', async () => {
+    // 14 days: two pieces (11 + 3 days); the counts of the quarters must add up to the hourly trend's.
+    const spec = { metric: 'views', from: '2026-09-10', to: '2026-09-23', now: AFTER_END } as const;
+    const quarters = await metricDetectInputs(ctx, { ...spec, interval: '15m' });
+    const hours = await metricDetectInputs(ctx, { ...spec, interval: 'hour' });
+    const q = quarters.series[0]!;
+    const h = hours.series[0]!;
+    expect(q.stepMs).toBe(900_000);
+    expect(q.seasonPeriods).toEqual([96, 672]);
+    expect(q.scale).toBe('counts');
+    const reportedQ = q.values.length - q.reportFrom!;
+    const reportedH = h.values.length - h.reportFrom!;
+    expect(reportedQ).toBe(14 * 96);
+    expect(reportedH).toBe(14 * 24);
+    expect(q.labels[q.reportFrom!]).toBe('2026-09-10T00:00:00Z');
+    expect(q.labels[q.reportFrom! + 1]).toBe('2026-09-10T00:15:00Z');
+    for (let i = 0; i < reportedH; i++) {
+      let sum = 0;
+      for (let k = 0; k < 4; k++) sum += q.values[q.reportFrom! + 4 * i + k]!;
+      expect(sum).toBe(h.values[h.reportFrom! + i]);
+    }
+    expect(h.values.slice(h.reportFrom!).reduce((a, v) => a + v, 0)).toBeGreaterThan(1000);
   });
 });

@@ -14,7 +14,7 @@ import { addDays, daysBetween } from '../insights/date-range.ts';
 import type { InsightContext } from '../insights/insight-context.ts';
 import type { InsightWarning } from '../insights/insight-type.ts';
 import { runInsight } from '../insights/registry.ts';
-import { MAX_HOUR_DAYS } from '../insights/trends/buckets.ts';
+import { MAX_HOUR_DAYS, MAX_QUARTER_DAYS } from '../insights/trends/buckets.ts';
 import type { TrendsResult, TrendsSeries } from '../insights/trends/run-trends.ts';
 
 /** The evaluation intervals of detection and alert rules. */
@@ -48,6 +48,11 @@ export interface DetectInput {
    * `--from` so the first reported point is judged like any other), 0 when every point is reported.
    */
   readonly reportFrom?: number;
+  /**
+   * `counts` when the values are counts of events or users per bucket: detection judges them on the
+   * square-root scale (see `detect.ts`).
+   */
+  readonly scale?: 'counts';
 }
 
 /**
@@ -133,26 +138,20 @@ export interface MetricDetectInputs {
 }
 
 /**
- * A warehouse metric per hour or day as detector inputs (one per group with `groupBy`), through the
- * trends insight in UTC. An hourly trend is limited to 31 days per query, so longer hourly ranges are
- * read in 31-day pieces and joined (every hour belongs to one piece, so the values are the same).
+ * A warehouse metric per quarter hour, hour or day as detector inputs (one per group with `groupBy`),
+ * through the trends insight in UTC. Sub-daily trends are limited in days per query (31 for hours, 11
+ * for quarters), so longer ranges are read in pieces and joined (every bucket belongs to one piece, so
+ * the values are the same).
  */
 export async function metricDetectInputs(
   ctx: InsightContext,
   spec: MetricDetectSpec,
 ): Promise<MetricDetectInputs> {
-  if (spec.interval === '15m') {
-    throw new SightlineError(
-      'SL_DETECT_OPTION_INVALID',
-      'a warehouse metric is read per hour or per day; 15-minute buckets are for --input files',
-      { hint: 'use --interval hour, or export the series and pass it with --input' },
-    );
-  }
   const what =
     typeof spec.metric === 'string'
       ? { metric: [spec.metric] }
       : { event: spec.metric.event, math: 'total' as const };
-  if (typeof spec.metric === 'string') ctx.layer.metric(spec.metric);
+  const counts = typeof spec.metric !== 'string' || COUNT_METRICS.has(ctx.layer.metric(spec.metric).type);
   const first = await firstEventDay(ctx);
   const to = spec.to ?? (await lastEventDay(ctx));
   if (first === null || to === null) return { series: [], partialBuckets: 0, sql: ctx.sqlText() };
@@ -165,7 +164,7 @@ export async function metricDetectInputs(
   // Warm up on what history there is, never reading before the first event nor after `from`.
   const from = spec.from === undefined ? first : minDay(reportFromDay, warm > first ? warm : first);
   const reportFromMs = Date.parse(`${reportFromDay}T00:00:00Z`);
-  const pieceDays = spec.interval === 'hour' ? MAX_HOUR_DAYS : daysBetween(from, to) + 1;
+  const pieceDays = PIECE_DAYS[spec.interval] ?? daysBetween(from, to) + 1;
   const groups = new Map<string, { group?: (string | null)[]; label: string; byT: Map<string, number> }>();
   const order: string[] = [];
   const allT: string[] = [];
@@ -223,10 +222,17 @@ export async function metricDetectInputs(
       labels,
       warnings,
       reportFrom,
+      ...(counts ? { scale: 'counts' as const } : {}),
     };
   });
   return { series, partialBuckets, sql: ctx.sqlText() };
 }
+
+/** Sub-daily trends are limited in days per query, so longer ranges are read in pieces of this many days. */
+const PIECE_DAYS: Partial<Record<DetectInterval, number>> = { '15m': MAX_QUARTER_DAYS, hour: MAX_HOUR_DAYS };
+
+/** Metric types whose value in a bucket is a count of events or users. */
+const COUNT_METRICS: ReadonlySet<string> = new Set(['count', 'unique_users', 'new_users']);
 
 function minDay(a: string, b: string): string {
   return a < b ? a : b;
