@@ -6,11 +6,6 @@ import { insightBody } from '../insights/render-view.ts';
 import { onNewData } from '../live.ts';
 import type { Tile } from './dashboard.ts';
 
-/** Runs one insight under the global filters: `POST /api/v1/insights/:type` with the tile's spec. */
-export function runTile(tile: Tile): Promise<unknown> {
-  return api('POST', `/insights/${encodeURIComponent(tile.type)}`, applyFilters(tile.spec, filters.get()));
-}
-
 /**
  * Returns a tile's element: its title, then the loading state, the error the API gave, an empty state,
  * or the result's numbers and chart. It re-runs when the global filters change and when new data
@@ -31,7 +26,10 @@ export function tileView(tile: Tile, actions: HTMLElement[] = []): HTMLElement {
     el.setAttribute('aria-busy', 'true');
     if (!body.firstChild) mount(body, state.loading());
     try {
-      const result = await runTile(tile);
+      const spec = applyFilters(tile.spec, filters.get());
+      // What the shown numbers answer, so a test (or a curious user) can ask the CLI the same question.
+      el.dataset['spec'] = JSON.stringify(spec);
+      const result = await api('POST', `/insights/${encodeURIComponent(tile.type)}`, spec);
       if (mine !== generation) return; // a newer run (a filter change) owns the tile now
       const view = insightView(tile.type, result);
       if (view.empty)

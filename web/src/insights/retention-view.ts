@@ -29,7 +29,7 @@ export function retentionView(result: RetentionResult): InsightView {
       label: `${g === '' ? 'All users' : g}: back after 1 period`,
       value: p1?.rate ?? null,
       display: formatPercent(p1?.rate ?? null),
-      sub: `${formatNumber(p1?.retained ?? null)} of the eligible of ${formatNumber(p0?.retained ?? null)} users, ${p1?.cohorts ?? 0} cohorts`,
+      sub: `${formatNumber(p1?.retained ?? null)} users back, of the ${p1?.cohorts ?? 0} cohorts old enough (${formatNumber(p0?.retained ?? null)} users in all)`,
     };
   });
 

@@ -19,14 +19,12 @@ interface ForecastResult {
     backtest?: { reason?: string };
     warnings?: { code: string; message: string }[];
   }[];
-  history?: { t: string; value: number }[];
-}
-interface TrendsResult {
-  series: { points: { t: string; value: number | null }[] }[];
+  /** The series the forecast was fitted on (`includeHistory`). */
+  history?: { t: string; value: number | null }[];
 }
 
 /**
- * A metric's forecast: the history (the metric's daily trend), the forecast mean, and the 80% and 95%
+ * A metric's forecast: the history it was fitted on, the forecast mean, and the 80% and 95%
  * bands drawn by `forecastChart`, the same spec the report images use; the model chosen and why under
  * it, and every step's bounds in a table.
  */
@@ -50,16 +48,13 @@ export function forecastPage(): HTMLElement {
   const run = async () => {
     mount(out, state.loading('Fitting models…'));
     try {
-      const body = { metric: metric.value.trim(), horizon: Number(horizon.value) };
-      const [result, trend] = await Promise.all([
-        api<ForecastResult>('POST', '/forecasts', body),
-        api<TrendsResult>('POST', '/insights/trends', { metric: body.metric }),
-      ]);
+      const body = { metric: metric.value.trim(), horizon: Number(horizon.value), includeHistory: true };
+      const result = await api<ForecastResult>('POST', '/forecasts', body);
       const f = result.forecasts[0];
       if (!f || f.points.length === 0) return mount(out, state.empty('The forecast has no steps.'));
-      const history =
-        result.history ??
-        (trend.series[0]?.points ?? []).filter((p): p is { t: string; value: number } => p.value !== null);
+      const history = (result.history ?? []).filter(
+        (p): p is { t: string; value: number } => p.value !== null,
+      );
       const spec = forecastChart({
         title: `${body.metric}: ${f.points.length}-step forecast`,
         subtitle: f.model,
