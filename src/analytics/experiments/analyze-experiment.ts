@@ -205,7 +205,8 @@ function corrected(
   }));
 }
 
-function exposureReport(
+/** Who was exposed, per variant with shares, and the traffic per day: the report's `exposure`. */
+export function exposureReport(
   experiment: Experiment,
   summary: ExposureSummary,
   window: AnalysisWindow,

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { causalInput } from '../../analytics/causal/causal-input.ts';
+import { causalJson } from '../../analytics/causal/causal-json.ts';
 import { parseCsvTable } from '../../analytics/forecasting/csv-table.ts';
 import { causalImpactChart, causalImpactChartInput } from '../../automation/charts/causal-impact-chart.ts';
 import { renderChartFile } from '../../automation/charts/render-chart.ts';
@@ -64,38 +65,13 @@ export function registerCausal(program: Command): void {
         }
         if (flags.json) {
           process.stdout.write(
-            `${JSON.stringify({ response: input.responseName, controls: input.controlNames, ...toJson(result, input.times) })}\n`,
+            `${JSON.stringify({ response: input.responseName, controls: input.controlNames, ...causalJson(result, input.times) })}\n`,
           );
           return;
         }
         process.stdout.write(formatCausal(result, input.responseName, input.controlNames));
       }),
     );
-}
-
-function toJson(result: CausalImpactResult, times: readonly string[] | null): Record<string, unknown> {
-  const points = Array.from(result.rows, (row, i) => ({
-    ...(times ? { t: times[row] } : { row: row + 1 }),
-    actual: result.actual[i],
-    prediction: result.prediction[i],
-    predictionInterval: [result.predictionLower[i], result.predictionUpper[i]],
-    effect: result.effect[i],
-    effectInterval: [result.effectLower[i], result.effectUpper[i]],
-    cumulativeEffect: result.cumulativeEffect[i],
-    cumulativeInterval: [result.cumulativeLower[i], result.cumulativeUpper[i]],
-  }));
-  return {
-    average: result.average,
-    cumulative: result.cumulative,
-    p: result.p,
-    probabilityOfEffect: result.probabilityOfEffect,
-    alpha: result.alpha,
-    significant: result.significant,
-    model: result.model,
-    report: result.report,
-    points,
-    warnings: result.warnings,
-  };
 }
 
 function num(x: number): string {
