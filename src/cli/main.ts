@@ -9,7 +9,9 @@ import { registerExplain } from './commands/explain.ts';
 import { registerBacktest, registerForecast } from './commands/forecast.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerInsight } from './commands/insight.ts';
+import { registerKeys } from './commands/keys.ts';
 import { registerMetrics } from './commands/metrics.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSql } from './commands/sql.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStats } from './commands/stats.ts';
@@ -41,6 +43,8 @@ registerExplain(program);
 registerDetect(program);
 registerStatus(program);
 registerStart(program);
+registerServe(program);
+registerKeys(program);
 
 try {
   await program.parseAsync(process.argv);
