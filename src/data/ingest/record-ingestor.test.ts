@@ -108,6 +108,15 @@ describe('RecordIngestor', () => {
     ).toBe(seen.get('p2')!.size);
   });
 
+  it('commits a call made just after the previous one was answered (the commit loop was ending)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const [counts] = await Promise.all([
+        ingestor.ingest('p4', frameValues([event(1000 + i)]), 'sequential'),
+      ]);
+      expect(counts!.accepted).toBe(1);
+    }
+  });
+
   it('frames NDJSON with blank lines, CRLF, broken JSON and bad UTF-8 by line', () => {
     const body = Buffer.concat([
       Buffer.from('{"a":1}\r\n\n  \n{"a":\n'),

@@ -192,20 +192,28 @@ export class RecordIngestor {
     return batch;
   }
 
-  /** Starts the commit loop unless it runs; it ends when no project has a call waiting. */
+  /** Starts the commit loop unless it runs. */
   private drain(): void {
-    if (this.draining) return;
-    this.draining = (async () => {
-      // Let the calls already in this turn of the event loop join the first commit.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      for (;;) {
-        const ready = [...this.projects.values()].filter((b) => b.waiting.length > 0);
-        if (ready.length === 0) break;
-        for (const batch of ready) await this.commit(batch);
+    if (!this.draining) this.draining = this.commitWaiting();
+  }
+
+  /**
+   * Commits until no project has a call waiting. The loop marks itself finished in the same synchronous
+   * step that finds nothing waiting: were that left to a later `finally`, a call arriving in between
+   * would see the loop still running and wait forever (it did, under sequential callers).
+   */
+  private async commitWaiting(): Promise<void> {
+    // Let the calls already in this turn of the event loop join the first commit.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (;;) {
+      const ready = [...this.projects.values()].filter((b) => b.waiting.length > 0);
+      if (ready.length === 0) {
+        this.draining = null;
+        return;
       }
-    })().finally(() => {
-      this.draining = null;
-    });
+      // commit() answers its calls with any error instead of throwing.
+      for (const batch of ready) await this.commit(batch);
+    }
   }
 
   /** Commits a project's waiting calls as one batch and answers each of them. */
