@@ -9,6 +9,7 @@ const BENCHES = [
   'forecast.bench.ts',
   'nab.bench.ts',
   'anomaly.bench.ts',
+  'server.bench.ts',
 ];
 for (const bench of BENCHES) {
   execFileSync(
