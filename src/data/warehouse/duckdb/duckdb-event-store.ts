@@ -32,6 +32,18 @@ function readStaged(file: string, longestRow: number): string {
 }
 
 /** Loads batches with set-based SQL: dedup by anti-join, then events, users, exposures and the rollup. */
+/** Runs started through a warehouse in this process and not finished yet, per warehouse. */
+const runsInProcess = new WeakMap<DuckDBWarehouse, Set<number>>();
+
+function openRuns(warehouse: DuckDBWarehouse): Set<number> {
+  let runs = runsInProcess.get(warehouse);
+  if (!runs) {
+    runs = new Set();
+    runsInProcess.set(warehouse, runs);
+  }
+  return runs;
+}
+
 export class DuckDBEventStore implements EventStore {
   constructor(private readonly warehouse: DuckDBWarehouse) {}
 
@@ -47,19 +59,26 @@ export class DuckDBEventStore implements EventStore {
   }
 
   async startRun(projectId: string, inputs: string, deadLetter: string): Promise<number> {
-    // We hold the write lock, so a run still marked running was killed before it could finish.
+    // We hold the write lock, so a run still marked running that this process did not start was killed
+    // before it could finish. The server keeps runs open (one per project capturing), and those are alive.
+    const alive = openRuns(this.warehouse);
     await this.warehouse.execute(
-      `UPDATE meta.ingest_runs SET status = 'interrupted' WHERE status = 'running'`,
+      `UPDATE meta.ingest_runs SET status = 'interrupted' WHERE status = 'running'${
+        alive.size > 0 ? ` AND run_id NOT IN (${[...alive].map(() => '?').join(', ')})` : ''
+      }`,
+      [...alive],
     );
     const [row] = await this.warehouse.query<{ run_id: number }>(
       `INSERT INTO meta.ingest_runs (run_id, project_id, started_at, status, inputs, dead_letter)
        VALUES (nextval('meta.ingest_run_ids'), ?, now()::TIMESTAMP, 'running', ?, ?) RETURNING run_id`,
       [projectId, inputs, deadLetter],
     );
+    alive.add(row!.run_id);
     return row!.run_id;
   }
 
   async finishRun(run: IngestRunRecord): Promise<void> {
+    openRuns(this.warehouse).delete(run.runId);
     await this.warehouse.execute(
       `UPDATE meta.ingest_runs SET finished_at = now()::TIMESTAMP, status = ?, files = ?, read = ?, accepted = ?,
          rejected = ?, duplicates = ? WHERE run_id = ?`,
