@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ZodError, z } from 'zod';
+import { ERROR_CODES, type ErrorCode, SightlineError } from '../errors/index.ts';
+import { STATUS, statusOf, toSightlineError } from './errors.ts';
+
+describe('HTTP status of error codes', () => {
+  it('every code of the catalogue has a status of its own in the table', () => {
+    const missing = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((code) => STATUS[code] === undefined);
+    expect(missing).toEqual([]);
+  });
+
+  it('only server-side codes are 5xx', () => {
+    const fiveHundreds = (Object.keys(ERROR_CODES) as ErrorCode[])
+      .filter((code) => statusOf(code) >= 500)
+      .sort();
+    expect(fiveHundreds).toEqual(
+      [
+        'SL_CHART_FONT_MISSING',
+        'SL_CONFIG_INVALID',
+        'SL_CONFIG_NOT_FOUND',
+        'SL_DB_LOCKED',
+        'SL_DB_MIGRATION_FAILED',
+        'SL_DB_NEWER_SCHEMA',
+        'SL_DB_OPEN_FAILED',
+        'SL_DIALECT_UNKNOWN',
+        'SL_INGEST_DEAD_LETTER_FAILED',
+        'SL_INGEST_READ_FAILED',
+        'SL_INTERNAL',
+        'SL_QUERY_TIMEOUT',
+      ].sort(),
+    );
+  });
+
+  it('a zod failure at a boundary is SL_BAD_REQUEST naming the field', () => {
+    let error: unknown;
+    try {
+      z.strictObject({ spec: z.object({ from: z.string() }) }).parse({ spec: { from: 3 } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ZodError);
+    const coded = toSightlineError(error)!;
+    expect(coded.code).toBe('SL_BAD_REQUEST');
+    expect(coded.message).toMatch(/^spec\.from: /);
+    expect(coded.details).toEqual({ field: 'spec.from', issues: 1 });
+  });
+
+  it('a SightlineError is kept as is, and a plain Error is not coded (the handler makes it SL_INTERNAL)', () => {
+    const own = new SightlineError('SL_UNKNOWN_METRIC', 'no metric "x"');
+    expect(toSightlineError(own)).toBe(own);
+    expect(toSightlineError(new Error('boom'))).toBeNull();
+    expect(toSightlineError(new TypeError('x is undefined'))).toBeNull();
+  });
+});
