@@ -249,7 +249,11 @@ export class RecordIngestor {
           knownDuplicates: w.knownDuplicates,
           rejected: w.counts.rejected,
         })),
-        deadLetter: { path: this.deadLetterPath, committedBytes: mark.bytes, rejected: mark.written },
+        // The committed length changes only when this batch wrote entries; otherwise the statement that
+        // records it is one of the commit's fixed costs for nothing.
+        ...(mark.written > 0
+          ? { deadLetter: { path: this.deadLetterPath, committedBytes: mark.bytes, rejected: mark.written } }
+          : {}),
       });
       this.committedBytes = mark.bytes;
       for (const [i, w] of waiting.entries()) {
