@@ -24,7 +24,9 @@ import { insightRoutes } from './routes/insights.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { posthogRoutes } from './routes/posthog.ts';
+import { savedRoutes } from './routes/saved.ts';
 import { segmentRoutes } from './routes/segment.ts';
+import { sqlRoutes } from './routes/sql.ts';
 import { streamRoutes } from './routes/stream.ts';
 import type { BuiltContext } from './server-context.ts';
 import { replyScope } from './server-context.ts';
@@ -39,6 +41,8 @@ const API_ROUTES: readonly RoutePlugin[] = [
   forecastRoutes,
   anomalyRoutes,
   metricsRoutes,
+  sqlRoutes,
+  savedRoutes,
 ];
 
 /** Routes at the server's root that authenticate by their own project key (SDK compatibility). */

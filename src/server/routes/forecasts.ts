@@ -9,6 +9,7 @@ import { causalInput } from '../../analytics/causal/causal-input.ts';
 import { causalJson } from '../../analytics/causal/causal-json.ts';
 import { type CsvTable, parseCsvTable } from '../../analytics/forecasting/csv-table.ts';
 import { forecastMany } from '../../analytics/forecasting/forecast-many.ts';
+import type { SeriesForecast } from '../../analytics/forecasting/forecast-output.ts';
 import { metricSeries } from '../../analytics/forecasting/metric-series.ts';
 import { historyTimes, prepareSeries } from '../../analytics/forecasting/prepare-series.ts';
 import type { ForecastRequest } from '../../analytics/forecasting/run-forecast.ts';
@@ -16,7 +17,7 @@ import { type RawSeries, readSeries } from '../../analytics/forecasting/series-i
 import { SightlineError } from '../../errors/index.ts';
 import { causalImpact } from '../../math/causal/causal-impact.ts';
 import { MODEL_CHOICES } from '../../math/forecast/registry.ts';
-import type { RoutePlugin } from '../context.ts';
+import type { RoutePlugin, ServerContext } from '../context.ts';
 import { documentedBody, insightContextFor, parseBody } from './insights-request.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
@@ -90,48 +91,64 @@ function columnsTable(columns: Record<string, readonly (number | string | null)[
   return { columns: names, hasHeader: true, cells, rowCount: rows };
 }
 
-export const forecastRoutes: RoutePlugin = (app, context) => {
-  app.post('/forecasts', documentedBody(forecastBodySchema), async (request) => {
-    const projectId = request.principal.projectId;
-    const b = parseBody(forecastBodySchema, request.body, 'SL_FORECAST_OPTION_INVALID');
-    const forecastRequest: ForecastRequest = {
-      model: b.model,
-      horizon: b.horizon,
-      levels: b.level,
-      seasonPeriods: b.season ?? null,
-      ...(b.windows === undefined ? {} : { windows: b.windows }),
-      seed: b.seed,
-    };
-    const run = async () => {
-      let raw: RawSeries;
-      let label: string;
-      if (b.metric !== undefined) {
-        const { ctx } = await insightContextFor(context, projectId);
-        label = b.metric;
-        ({ raw } = await metricSeries(ctx, {
-          metric: b.metric,
-          interval: b.interval,
-          ...(b.from === undefined ? {} : { from: b.from }),
-          ...(b.to === undefined ? {} : { to: b.to }),
-        }));
-      } else {
-        label = 'points';
-        const series = readSeries(pointsTable(b.points!), label);
-        raw = series[0]!;
-      }
-      const forecasts = await forecastMany([raw], forecastRequest, label);
-      if (!b.includeHistory) return { forecasts };
-      const prepared = prepareSeries(raw, forecastRequest.seasonPeriods, label);
-      const times = historyTimes(prepared);
-      const history = Array.from(prepared.y, (value, i) => ({
-        t: times ? times[i]! : String(i + 1),
-        value: Number.isNaN(value) ? null : value,
+export type ForecastBody = z.infer<typeof forecastBodySchema>;
+
+/**
+ * `sightline forecast`'s --json for a parsed body, through the server's time limit; a metric's forecast is
+ * cached (under the project's data version), posted points are not: the key would be as large as the body.
+ */
+export async function forecastForProject(
+  context: ServerContext,
+  projectId: string,
+  b: ForecastBody,
+): Promise<{ forecasts: SeriesForecast[]; history?: { t: string; value: number | null }[] }> {
+  const forecastRequest: ForecastRequest = {
+    model: b.model,
+    horizon: b.horizon,
+    levels: b.level,
+    seasonPeriods: b.season ?? null,
+    ...(b.windows === undefined ? {} : { windows: b.windows }),
+    seed: b.seed,
+  };
+  const run = async () => {
+    let raw: RawSeries;
+    let label: string;
+    if (b.metric !== undefined) {
+      const { ctx } = await insightContextFor(context, projectId);
+      label = b.metric;
+      ({ raw } = await metricSeries(ctx, {
+        metric: b.metric,
+        interval: b.interval,
+        ...(b.from === undefined ? {} : { from: b.from }),
+        ...(b.to === undefined ? {} : { to: b.to }),
       }));
-      return { forecasts, history };
-    };
-    // Posted points are not cached: the key would be as large as the body, and the work is not shared.
-    return context.run(projectId, b.metric === undefined ? null : { route: 'forecast', ...b }, run);
-  });
+    } else {
+      label = 'points';
+      const series = readSeries(pointsTable(b.points!), label);
+      raw = series[0]!;
+    }
+    const forecasts = await forecastMany([raw], forecastRequest, label);
+    if (!b.includeHistory) return { forecasts };
+    const prepared = prepareSeries(raw, forecastRequest.seasonPeriods, label);
+    const times = historyTimes(prepared);
+    const history = Array.from(prepared.y, (value, i) => ({
+      t: times ? times[i]! : String(i + 1),
+      value: Number.isNaN(value) ? null : value,
+    }));
+    return { forecasts, history };
+  };
+  // Posted points are not cached: the key would be as large as the body, and the work is not shared.
+  return context.run(projectId, b.metric === undefined ? null : { route: 'forecast', ...b }, run);
+}
+
+export const forecastRoutes: RoutePlugin = (app, context) => {
+  app.post('/forecasts', documentedBody(forecastBodySchema), async (request) =>
+    forecastForProject(
+      context,
+      request.principal.projectId,
+      parseBody(forecastBodySchema, request.body, 'SL_FORECAST_OPTION_INVALID'),
+    ),
+  );
 
   app.post('/causal', documentedBody(causalBodySchema), async (request) => {
     const b = parseBody(causalBodySchema, request.body);
