@@ -2,7 +2,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { cliDemo, runCli, tempDir } from '../helpers/cli.ts';
-import { startTestServer, type TestServer } from './helpers.ts';
+import { startTestServer, type TestServer, type TestServerOptions } from './helpers.ts';
 
 /** The small seeded demo the analytics route tests share: about 2,000 users over 30 days. */
 export const DEMO = { users: 2000, days: 30, end: '2026-10-31' } as const;
@@ -26,6 +26,7 @@ export interface AnalyticsFixture {
 export async function analyticsFixture(
   commands: Record<string, string[]>,
   files: Record<string, string> = {},
+  options: Omit<TestServerOptions, 'databasePath' | 'demo'> = {},
 ): Promise<AnalyticsFixture> {
   const { dir, cleanup } = tempDir('sl-api-analytics-');
   const { db } = await cliDemo(dir, DEMO);
@@ -40,7 +41,7 @@ export async function analyticsFixture(
   );
   const served = path.join(dir, 'served.duckdb');
   copyFileSync(db, served);
-  const server = await startTestServer({ databasePath: served });
+  const server = await startTestServer({ ...options, databasePath: served });
   return {
     server,
     cli,
