@@ -108,6 +108,17 @@ describe('RecordIngestor', () => {
     ).toBe(seen.get('p2')!.size);
   });
 
+  it('counts a stored id as a duplicate at the same timestamp only (a resend repeats its time)', async () => {
+    const first = await ingestor.ingest('p5', frameValues([event(1)]), 'first');
+    const resent = await ingestor.ingest('p5', frameValues([event(1)]), 'resend');
+    const moved = await ingestor.ingest(
+      'p5',
+      frameValues([{ ...event(1), timestamp: 1_790_000_500 }]),
+      'moved',
+    );
+    expect([first.accepted, resent.duplicates, moved.accepted]).toEqual([1, 1, 1]);
+  });
+
   it('commits a call made just after the previous one was answered (the commit loop was ending)', async () => {
     for (let i = 0; i < 5; i++) {
       const [counts] = await Promise.all([

@@ -244,6 +244,8 @@ export class RecordIngestor {
         runId,
         receivedAtUs: Date.now() * 1000,
         rows,
+        // A resend repeats the record's timestamp; see EventBatch.duplicates for the cost this saves.
+        duplicates: 'id-and-time',
         segments: waiting.map((w) => ({
           staged: w.staged,
           knownDuplicates: w.knownDuplicates,

@@ -56,6 +56,15 @@ export interface EventBatch {
   rows: StagedRows;
   segments: BatchSegment[];
   deadLetter?: DeadLetterMark;
+  /**
+   * When a staged row duplicates a stored one: `id` (the default) when the project has its event id;
+   * `id-and-time` when it has the id at the same timestamp. A resent record always repeats its
+   * timestamp, and the timestamp lets the engine skip every stored block outside the batch's time range
+   * (the anti-join by id alone reads the whole event_id column: 520 ms a batch on the 18M-event demo,
+   * 9 ms with the timestamp), which is what lets small batches of live capture commit fast. PostHog
+   * de-duplicates the same way (its key includes the event's day).
+   */
+  duplicates?: 'id' | 'id-and-time';
 }
 
 /** Accepted and duplicate counts, per segment of the batch. */

@@ -128,11 +128,14 @@ export class DuckDBEventStore implements EventStore {
       const accepted = new Array<number>(batch.segments.length).fill(0);
       if (batch.rows.count > 0) {
         // The stager's ids are distinct within the batch; keep those the project has not stored yet.
+        // With `id-and-time` the join also matches the timestamp, whose range DuckDB pushes into the scan
+        // of events as a filter, so only the stored blocks of the batch's time range are read.
+        const sameTime = batch.duplicates === 'id-and-time' ? ' AND e.ts = make_timestamp(s.ts_us)' : '';
         await w.execute(
           `CREATE OR REPLACE TEMP TABLE ingest_new AS
            SELECT * EXCLUDE (ts_us), make_timestamp(ts_us) AS ts
            FROM ${readStaged(batch.rows.payload, batch.rows.longestRow)} s
-           WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = ? AND e.event_id = s.event_id)`,
+           WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = ? AND e.event_id = s.event_id${sameTime})`,
           [project],
         );
         const inserted = await w.execute(
