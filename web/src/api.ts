@@ -76,6 +76,7 @@ export async function api<T>(
     error?.message ?? (text.slice(0, 200) || response.statusText),
     error?.hint,
   );
-  if (response.status === 401) onUnauthorized(failure);
+  // Only the stored key's rejection logs out; the login screen checks a candidate key and reports itself.
+  if (response.status === 401 && key !== null && key === storedKey()) onUnauthorized(failure);
   throw failure;
 }

@@ -6,11 +6,15 @@ import { type Dashboard, readDashboard, type Tile } from './dashboard.ts';
  * the API's 403 shown as is). A tile is stored as its title, insight type and spec.
  */
 
-function body(d: { name: string; description?: string; tiles: readonly Tile[] }) {
+/** The body of `POST/PUT /dashboards`: tiles hold their insight inline or a saved insight's id. */
+function body(d: { name: string; tiles: readonly Tile[] }) {
   return {
     name: d.name,
-    description: d.description ?? '',
-    tiles: d.tiles.map((t) => ({ title: t.title, type: t.type, spec: t.spec })),
+    tiles: d.tiles.map((t) => ({
+      id: t.id,
+      title: t.title,
+      insight: t.savedInsightId ? { savedInsightId: t.savedInsightId } : { type: t.type, spec: t.spec },
+    })),
   };
 }
 
@@ -33,5 +37,13 @@ export async function deleteDashboard(id: string): Promise<void> {
 
 /** Adds a tile to a dashboard and stores it; returns the stored dashboard. */
 export async function addTile(d: Dashboard, tile: Omit<Tile, 'id'>): Promise<Dashboard> {
-  return saveDashboard({ ...d, tiles: [...d.tiles, { ...tile, id: `tile-${d.tiles.length}` }] });
+  return saveDashboard({ ...d, tiles: [...d.tiles, { ...tile, id: freeTileId(d.tiles) }] });
+}
+
+/** A tile id not yet used on the dashboard (the API requires them unique). */
+function freeTileId(tiles: readonly Tile[]): string {
+  const used = new Set(tiles.map((t) => t.id));
+  let i = tiles.length + 1;
+  while (used.has(`tile-${i}`)) i++;
+  return `tile-${i}`;
 }

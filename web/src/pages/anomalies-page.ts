@@ -1,57 +1,59 @@
 import type { ChartSpec } from '../../../src/automation/charts/spec.ts';
-import { PALETTE } from '../../../src/automation/charts/theme.ts';
 import { api } from '../api.ts';
 import { chartView } from '../charts/chart-view.ts';
 import { h, mount, state } from '../dom.ts';
 import { formatNumber } from '../format.ts';
 
-interface Point {
+/** One entry of `GET /anomalies`: an alert rule starting to fire (or the stand-in detection of DAU). */
+interface TimelineAnomaly {
+  rule: string | null;
+  metric: string;
+  interval: string;
+  group: string | null;
   t: string;
   value: number | null;
-  score?: number;
-  flag: boolean;
+  expected: number | null;
+  score: number;
+  reason: string;
+  explanation: string | null;
+  explanationError: string | null;
 }
-interface Anomaly {
-  t: string;
-  metric?: string;
-  value?: number | null;
-  /** The root-cause sentence (Adtributor's explanation of the bucket). */
-  sentence?: string;
-  explanation?: string | { sentence?: string; summary?: string };
-  rootCause?: string | { sentence?: string; summary?: string };
+interface Timeline {
+  from: string | null;
+  to: string | null;
+  rules: string[];
+  anomalies: TimelineAnomaly[];
 }
-interface AnomaliesResult {
-  series: { metric?: string; label?: string; group?: unknown; points: Point[] }[];
-  anomalies?: Anomaly[];
+/** The part of `POST /anomalies/detect` (`sightline detect --json`) the chart reads. */
+interface Detection {
+  series: { metric?: string; points: { t: string; value: number | null; flag: boolean }[] }[];
 }
 
 /**
- * The anomaly timeline: the metric with its flagged points marked, and under it each anomaly with the
- * sentence that says which segment moved it (`GET /anomalies`, the detector and the root cause of the
- * CLI's `detect` and `explain`).
+ * The anomaly timeline: each time an alert rule started firing over the last days, newest first, with
+ * the value against the expected one and the root-cause sentence of `sightline explain`; above it, the
+ * metric of the latest anomaly over the same days with every anomaly marked.
  */
 export function anomaliesPage(): HTMLElement {
-  const metric = h('input', {
-    name: 'metric',
-    value: 'dau',
-    'data-testid': 'anomalies-metric',
-    'aria-label': 'metric',
+  const days = h('input', {
+    name: 'days',
+    type: 'number',
+    min: '1',
+    max: '90',
+    value: '14',
+    'aria-label': 'days',
   });
-  const interval = h(
-    'select',
-    { name: 'interval', 'aria-label': 'interval' },
-    h('option', { value: 'hour' }, 'hour'),
-    h('option', { value: 'day' }, 'day'),
-  );
-  const out = h('div', { 'data-testid': 'anomalies-result' });
+  const out = h('div', { 'data-testid': 'anomalies-result', 'data-state': 'loading' });
   const run = async () => {
-    mount(out, state.loading('Scanning the history…'));
+    out.dataset['state'] = 'loading';
+    mount(out, state.loading('Replaying the alert rules…'));
     try {
-      const query = new URLSearchParams({ metric: metric.value.trim(), interval: interval.value });
-      const result = await api<AnomaliesResult>('GET', `/anomalies?${query}`);
-      mount(out, ...timeline(result));
+      const timeline = await api<Timeline>('GET', `/anomalies?days=${encodeURIComponent(days.value)}`);
+      mount(out, ...(await timelineView(timeline)));
+      out.dataset['state'] = timeline.anomalies.length === 0 ? 'empty' : 'ready';
     } catch (error) {
       mount(out, state.error(error));
+      out.dataset['state'] = 'error';
     }
   };
   const form = h(
@@ -63,9 +65,8 @@ export function anomaliesPage(): HTMLElement {
         void run();
       },
     },
-    h('label', {}, 'Metric', metric),
-    h('label', {}, 'Interval', interval),
-    h('button', { type: 'submit', 'data-testid': 'anomalies-run' }, 'Detect'),
+    h('label', {}, 'Last days', days),
+    h('button', { type: 'submit', 'data-testid': 'anomalies-run' }, 'Show'),
   );
   void run();
   return h(
@@ -77,73 +78,88 @@ export function anomaliesPage(): HTMLElement {
   );
 }
 
-function timeline(result: AnomaliesResult): HTMLElement[] {
-  const series = result.series ?? [];
-  const anomalies: Anomaly[] =
-    result.anomalies ??
-    series.flatMap((s) =>
-      s.points.filter((p) => p.flag).map((p) => ({ t: p.t, metric: s.label ?? s.metric, value: p.value })),
-    );
-  if (series.length === 0) return [state.empty('No series to scan in this range.')];
-  const time = (t: string) => (t.length === 10 ? `${t}T00:00` : t);
-  const spec: ChartSpec = {
-    title: '',
-    x: { kind: 'time' },
-    panels: [
-      {
-        y: { includeZero: true },
-        series: [
-          ...series.map((s, i) => ({
-            kind: 'line' as const,
-            name: s.label ?? s.metric ?? `series ${i + 1}`,
-            data: s.points.map((p) => [time(p.t), p.value] as const),
-            width: 1.5,
-          })),
-          {
-            kind: 'scatter' as const,
-            name: 'anomaly',
-            color: PALETTE.effect,
-            size: 9,
-            data: series.flatMap((s) =>
-              s.points
-                .filter((p) => p.flag && p.value !== null)
-                .map((p) => [time(p.t), p.value as number] as const),
-            ),
-          },
-        ],
-      },
-    ],
-  };
+async function timelineView(t: Timeline): Promise<HTMLElement[]> {
+  const range = t.from && t.to ? `${t.from} to ${t.to}` : 'no data yet';
+  const head = h(
+    'p',
+    { class: 'muted' },
+    t.rules.length > 0
+      ? `Alert rules ${t.rules.join(', ')} replayed over ${range}.`
+      : `Daily active users, ${range}.`,
+  );
+  if (t.anomalies.length === 0) return [head, state.empty('No anomaly in this range.')];
+  const latest = t.anomalies[0]!;
+  const chart = await metricChart(
+    latest.metric,
+    latest.interval,
+    t,
+    t.anomalies.filter((a) => a.metric === latest.metric),
+  );
   return [
-    chartView({ spec }, 300),
-    anomalies.length === 0
-      ? state.empty('No anomaly in this range.')
-      : h(
-          'ol',
-          { class: 'timeline', 'data-testid': 'anomaly-list' },
-          anomalies.map((a) =>
-            h(
-              'li',
-              { 'data-testid': 'anomaly', 'data-t': a.t },
-              h('time', {}, a.t),
-              ' ',
-              h('strong', {}, a.metric ?? ''),
-              a.value === undefined ? '' : ` = ${formatNumber(a.value)}`,
-              h(
-                'p',
-                { class: 'cause', 'data-testid': 'cause' },
-                sentenceOf(a) ?? 'No root cause was found for this anomaly.',
-              ),
-            ),
+    head,
+    ...(chart ? [h('div', { class: 'card' }, chart)] : []),
+    h(
+      'ol',
+      { class: 'timeline', 'data-testid': 'anomaly-list' },
+      t.anomalies.map((a) =>
+        h(
+          'li',
+          { 'data-testid': 'anomaly', 'data-t': a.t },
+          h('time', { datetime: a.t }, a.t.replace('T', ' ').replace(':00Z', ' UTC')),
+          ' ',
+          h('strong', {}, a.metric),
+          a.group ? ` (${a.group})` : '',
+          `: ${formatNumber(a.value)} against ${formatNumber(a.expected === null ? null : Math.round(a.expected))} expected`,
+          a.rule ? h('span', { class: 'badge' }, a.rule) : null,
+          h(
+            'p',
+            { class: 'cause', 'data-testid': 'cause' },
+            a.explanation ?? `No root cause sentence (${a.explanationError ?? 'none found'}).`,
           ),
         ),
+      ),
+    ),
   ];
 }
 
-function sentenceOf(a: Anomaly): string | undefined {
-  for (const x of [a.sentence, a.explanation, a.rootCause]) {
-    if (typeof x === 'string') return x;
-    if (x && typeof x === 'object') return x.sentence ?? x.summary;
+/** The metric over the timeline's days with a marker at each anomaly, or null when detection fails. */
+async function metricChart(
+  metric: string,
+  interval: string,
+  t: Timeline,
+  anomalies: TimelineAnomaly[],
+): Promise<HTMLElement | null> {
+  if (!t.from || !t.to) return null;
+  try {
+    const detection = await api<Detection>('POST', '/anomalies/detect', {
+      metric,
+      interval,
+      from: t.from,
+      to: t.to,
+    });
+    const points = detection.series[0]?.points ?? [];
+    const time = (x: string) => (x.length === 10 ? `${x}T00:00` : x);
+    const spec: ChartSpec = {
+      title: '',
+      x: { kind: 'time' },
+      panels: [
+        {
+          y: { label: `${metric} per ${interval}`, includeZero: true },
+          series: [
+            {
+              kind: 'line',
+              name: metric,
+              data: points.map((p) => [time(p.t), p.value] as const),
+              width: 1.5,
+            },
+          ],
+          markers: anomalies.map((a) => ({ x: a.t, label: a.group ?? 'anomaly' })),
+        },
+      ],
+      legend: false,
+    };
+    return chartView({ spec }, 260);
+  } catch {
+    return null;
   }
-  return undefined;
 }

@@ -1,32 +1,11 @@
-import { forecastChart } from '../../../src/automation/charts/forecast-chart.ts';
 import { api } from '../api.ts';
-import { chartView } from '../charts/chart-view.ts';
 import { h, mount, state } from '../dom.ts';
-import { formatNumber } from '../format.ts';
-import { tableView } from '../insights/render-view.ts';
-import { cell } from '../insights/view.ts';
-
-interface ForecastPoint {
-  t: string;
-  mean: number;
-  lower: { '80'?: number; '95'?: number };
-  upper: { '80'?: number; '95'?: number };
-}
-interface ForecastResult {
-  forecasts: {
-    model: string;
-    points: ForecastPoint[];
-    backtest?: { reason?: string };
-    warnings?: { code: string; message: string }[];
-  }[];
-  /** The series the forecast was fitted on (`includeHistory`). */
-  history?: { t: string; value: number | null }[];
-}
+import { type ForecastResult, forecastView } from '../insights/forecast-view.ts';
+import { insightBody } from '../insights/render-view.ts';
 
 /**
- * A metric's forecast: the history it was fitted on, the forecast mean, and the 80% and 95%
- * bands drawn by `forecastChart`, the same spec the report images use; the model chosen and why under
- * it, and every step's bounds in a table.
+ * A metric's forecast (`POST /forecasts` with the history it was fitted on): the chart with the 80%
+ * and 95% bands, the model chosen by backtest and why, and every step's bounds.
  */
 export function forecastPage(): HTMLElement {
   const metric = h('input', {
@@ -44,52 +23,19 @@ export function forecastPage(): HTMLElement {
     'data-testid': 'forecast-horizon',
     'aria-label': 'horizon',
   });
-  const out = h('div', { 'data-testid': 'forecast-result' });
+  const out = h('div', { class: 'card', 'data-testid': 'forecast-result', 'data-state': 'loading' });
   const run = async () => {
+    out.dataset['state'] = 'loading';
     mount(out, state.loading('Fitting models…'));
     try {
       const body = { metric: metric.value.trim(), horizon: Number(horizon.value), includeHistory: true };
-      const result = await api<ForecastResult>('POST', '/forecasts', body);
-      const f = result.forecasts[0];
-      if (!f || f.points.length === 0) return mount(out, state.empty('The forecast has no steps.'));
-      const history = (result.history ?? []).filter(
-        (p): p is { t: string; value: number } => p.value !== null,
-      );
-      const spec = forecastChart({
-        title: `${body.metric}: ${f.points.length}-step forecast`,
-        subtitle: f.model,
-        history: history.map((p) => ({ t: day(p.t), value: p.value })),
-        forecast: f.points.map((p) => ({ ...p, t: day(p.t) })),
-        includeZero: true,
-      });
-      mount(
-        out,
-        chartView({ spec }, 360),
-        h(
-          'p',
-          { class: 'muted', 'data-testid': 'forecast-model' },
-          f.model,
-          f.backtest?.reason ? `: ${f.backtest.reason}` : '',
-        ),
-        ...(f.warnings ?? []).map((w) =>
-          h('p', { class: 'warnings' }, h('strong', {}, w.code), ' ', w.message),
-        ),
-        tableView(
-          {
-            columns: ['day', 'forecast', '80% low', '80% high', '95% low', '95% high'],
-            rows: f.points.map((p) => [
-              cell(p.t),
-              cell(p.mean, formatNumber(Math.round(p.mean))),
-              ...[p.lower['80'], p.upper['80'], p.lower['95'], p.upper['95']].map((v) =>
-                cell(v ?? null, formatNumber(v === undefined ? null : Math.round(v))),
-              ),
-            ]),
-          },
-          0,
-        ),
-      );
+      const view = forecastView(await api<ForecastResult>('POST', '/forecasts', body), body.metric);
+      if (view.empty) mount(out, state.empty('The forecast has no steps.'));
+      else mount(out, ...insightBody(view, { open: true, chartHeight: 360 }));
+      out.dataset['state'] = view.empty ? 'empty' : 'ready';
     } catch (error) {
       mount(out, state.error(error));
+      out.dataset['state'] = 'error';
     }
   };
   const form = h(
@@ -102,7 +48,7 @@ export function forecastPage(): HTMLElement {
       },
     },
     h('label', {}, 'Metric', metric),
-    h('label', {}, 'Days ahead', horizon),
+    h('label', {}, 'Steps ahead', horizon),
     h('button', { type: 'submit', 'data-testid': 'forecast-run' }, 'Forecast'),
   );
   void run();
@@ -113,9 +59,4 @@ export function forecastPage(): HTMLElement {
     form,
     out,
   );
-}
-
-/** Daily steps are dates; the chart's time axis reads `YYYY-MM-DDT00:00` as midnight UTC. */
-function day(t: string): string {
-  return t.length === 10 ? `${t}T00:00` : t;
 }
