@@ -223,7 +223,7 @@ function aaView(a: AaResult): HTMLElement {
       'data-ok': String(a.verdict.ok),
     },
     `A/A check of ${a.experiment}: ${a.verdict.ok ? 'the split looks sound' : 'the split looks broken'}; `,
-    `false positives ${formatPercent(a.falsePositiveRate)} ${formatInterval(a.fprInterval, false)} over ${formatNumber(a.tested)} draws.`,
+    `false positives ${formatPercent(a.falsePositiveRate)} [${formatPercent(a.fprInterval[0])}, ${formatPercent(a.fprInterval[1])}] over ${formatNumber(a.tested)} draws.`,
     ...a.verdict.reasons.map((reason) => h('span', { class: 'reason' }, ` ${reason}`)),
   );
 }
