@@ -1,8 +1,11 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectSeries } from '../../src/analytics/anomalies/detect.ts';
+import { replayAlertRule } from '../../src/analytics/anomalies/replay-alert-rule.ts';
 import { type MetricDetectSpec, metricDetectInputs } from '../../src/analytics/anomalies/series.ts';
+import { loadProjectFile } from '../../src/config/project-file.ts';
 import { DEFAULT_DETECTOR } from '../../src/math/anomaly/registry.ts';
-import { tempDir } from '../helpers/cli.ts';
+import { ROOT, tempDir } from '../helpers/cli.ts';
 import { buildDemoWarehouse, type DemoWarehouse } from './detect-demo-warehouse.ts';
 
 /**
@@ -96,5 +99,18 @@ describe('detection on the demo', () => {
     const message = report.join('\n');
     expect(missed, message).toEqual([]);
     expect(inside / flagged, message).toBeGreaterThanOrEqual(0.8);
+  }, 60_000);
+
+  it("fires the demo's alert rule once, on Android during the outage, and nowhere else", async () => {
+    const { truth, ctx } = demo;
+    const rule = loadProjectFile(path.join(ROOT, 'sightline.yaml')).alerts.get('dau_hourly_drop')!;
+    const transitions = await replayAlertRule(ctx, rule, { now: Date.parse(truth.period.end) });
+    const fired = transitions.filter((e) => e.to === 'firing');
+    const start = Date.parse(truth.planted.outage.start);
+    const end = Date.parse(truth.planted.outage.end);
+    expect(fired.map((e) => e.group)).toEqual(['Android']);
+    // It fires once the drop has held for the rule's two hours, inside the outage.
+    expect(fired[0]!.t).toBeGreaterThanOrEqual(start + 2 * HOUR);
+    expect(fired[0]!.t).toBeLessThan(end);
   }, 60_000);
 });

@@ -150,6 +150,38 @@ describe('rule evaluations from detected points', () => {
     expect(breaches('both')).toEqual([true, true, false, false, true]);
   });
 
+  it('holds a flagged breach while the score stays at 0.6 of the flag score or more, on the same side', () => {
+    const at = (value: number | null, score: number, flag = false): DetectedPoint => ({
+      t: 'x',
+      value,
+      score,
+      flag,
+      expected: 100,
+      lower: 80,
+      upper: 120,
+    });
+    const series = [
+      at(90, 0.3), // not held: nothing was flagged before
+      at(40, 0.9, true),
+      at(60, 0.3), // 0.3 = 0.6 × 0.5: held
+      at(null, 0), // missing: no evidence, the hold goes on
+      at(70, 0.35),
+      at(130, 0.4), // the other side: not held, and the hold ends
+      at(60, 0.45), // below again, but no flag since the hold ended
+    ];
+    const down = ruleEvaluations({ direction: 'down' }, series, [1, 2, 3, 4, 5, 6, 7], '', 0.5);
+    expect(down.map((e) => e.breach)).toEqual([false, true, true, false, true, false, false]);
+    // Scores just under the hold level end it.
+    const under = ruleEvaluations(
+      { direction: 'both' },
+      [at(40, 0.9, true), at(60, 0.29), at(60, 0.4)],
+      [1, 2, 3],
+      '',
+      0.5,
+    );
+    expect(under.map((e) => e.breach)).toEqual([true, false, false]);
+  });
+
   it('a step without a value is a missing evaluation (NaN value and expectation)', () => {
     const [, , , missing] = ruleEvaluations({ direction: 'both' }, points, times, 'os=iOS');
     expect(missing).toMatchObject({ t: 4, group: 'os=iOS', breach: false, score: 0 });

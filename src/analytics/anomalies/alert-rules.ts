@@ -182,25 +182,38 @@ function usesTrailingWindow(layer: SemanticLayer, name: string, seen = new Set<s
 }
 
 /**
+ * A breach, once flagged, holds while the score stays at or above this fraction of the flag score and
+ * the value stays on the same side: the default detector flags a sustained change once, where it starts,
+ * and scores the rest of it at 0.6 of the flag score (Numenta's yellow zone), so without this a rule's
+ * `for` could never be met by one long outage (the demo's 8-hour outage flagged one hour of eight).
+ */
+export const BREACH_HOLD = 0.6;
+
+/**
  * A rule's evaluations from a detected series: a breach is a flagged point on the rule's side of the
- * band (`down`: below the expected value, `up`: above it), and a step without a value is a missing
- * evaluation.
+ * band (`down`: below the expected value, `up`: above it), held by the points after it that score at
+ * least `BREACH_HOLD` of `flagScore` on the same side; a step without a value is a missing evaluation
+ * (and does not end a held breach).
  */
 export function ruleEvaluations(
   rule: Pick<AlertRule, 'direction'>,
   points: readonly DetectedPoint[],
   times: ArrayLike<number>,
   group = '',
+  flagScore = Number.POSITIVE_INFINITY,
 ): Evaluation[] {
+  let holding = false;
   return points.map((p, i) => {
     const value = p.value ?? Number.NaN;
     const expected = p.expected ?? Number.NaN;
-    let breach = p.flag;
-    if (breach && rule.direction !== 'both') {
-      // Without an expectation, the band edge that was crossed tells the side.
-      const below = p.expected !== undefined ? value < p.expected : p.lower !== undefined && value < p.lower;
-      breach = rule.direction === 'down' ? below : !below;
-    }
+    // Without an expectation, the band edge that was crossed tells the side.
+    const below = p.expected !== undefined ? value < p.expected : p.lower !== undefined && value < p.lower;
+    const onSide = rule.direction === 'both' || (rule.direction === 'down') === below;
+    let breach: boolean;
+    if (p.value === null) breach = false;
+    else if (p.flag) breach = onSide;
+    else breach = holding && onSide && p.score >= BREACH_HOLD * flagScore;
+    if (p.value !== null) holding = breach;
     return { t: times[i]!, group, breach, value, score: p.score, expected };
   });
 }

@@ -49,7 +49,13 @@ export async function replayAlertRule(
     transitions.push(
       ...replayRule(
         rule.policy,
-        ruleEvaluations(rule, detection.points, input.times.subarray(input.reportFrom ?? 0), group),
+        ruleEvaluations(
+          rule,
+          detection.points,
+          input.times.subarray(input.reportFrom ?? 0),
+          group,
+          detection.flagScore,
+        ),
       ),
     );
   }
