@@ -86,7 +86,8 @@ async function tileReady(id: string, where: string): Promise<void> {
   await page.waitForFunction(
     ([id, where]) => {
       const el = (globalThis as unknown as PageGlobals).document.querySelector(`[data-testid="tile-${id}"]`);
-      if (!el || el.dataset['state'] !== 'ready' || el.hasAttribute('aria-busy')) return false;
+      if (el === null) return false;
+      if (el.dataset['state'] !== 'ready' || el.hasAttribute('aria-busy')) return false;
       const spec = JSON.parse(el.dataset['spec'] ?? '{}') as { where?: string };
       return (spec.where ?? '') === where;
     },
