@@ -13,6 +13,8 @@ if [ -z "${SIGHTLINE_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1 && 
   $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 fi
 [ -d node_modules ] || npm ci
+# npm ci builds the web app (prepare); build it again in case its sources changed since (under a second).
+npm run --silent build:web
 mkdir -p .tmp
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest-report.json "$@" || status=$?
