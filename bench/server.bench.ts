@@ -178,7 +178,7 @@ printTable([
     p99: ms(closed.p99),
     max: ms(closed.max),
     errors: closed.errors,
-    target: 'the most the server takes',
+    target: 'what 32 senders get',
   },
   {
     measure: `reference: sightline ingest of the same ${formatCount(summary.read)} events from a file`,

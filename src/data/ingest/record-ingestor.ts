@@ -50,8 +50,8 @@ interface ProjectBatch {
  * dead-letter accounting and derived tables of `sightline ingest`, and answers each call with its own
  * counts once they are committed.
  *
- * Calls are validated and staged as they arrive; commits are serialised (the warehouse has one write
- * connection and a transaction cannot nest) and each commit takes every call that arrived while the
+ * Calls are validated and staged as they arrive; commits are serialised (the warehouse takes one write
+ * transaction at a time, and two batches' MERGEs into `users` would conflict) and each commit takes every call that arrived while the
  * previous one ran, one segment per call: group commit. At low load a call commits alone and at once;
  * under load a commit's fixed cost (the duplicate anti-join, three MERGEs) is shared by the calls of a
  * whole commit interval, which is what lets the throughput grow with the load instead of being capped
@@ -91,7 +91,7 @@ export class RecordIngestor {
 
   /**
    * Opens the ingestor: claims the dead-letter file (cutting off what a crashed process wrote past the
-   * last committed batch). Must run before any other write on the warehouse's connection.
+   * last committed batch), so it runs before the first call.
    */
   static async open(options: RecordIngestorOptions): Promise<RecordIngestor> {
     const deadLetterPath = path.resolve(options.deadLetterPath);
