@@ -354,6 +354,20 @@ describe('POST /api/v1/capture', () => {
       const answer = await capture(body, headers);
       expect([answer.status, errorCode(answer.json)], JSON.stringify(headers)).toEqual([status, code]);
     }
+    // Nesting deeper than JSON.stringify can recurse is a record too large to store, in either form.
+    const deepArray = `[${'['.repeat(5000)}${']'.repeat(5000)}]`;
+    const deepLine = `{"user_id":"u1","event":"view","timestamp":"${iso(1)}","p":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}\n`;
+    for (const [body, type] of [
+      [deepArray, 'application/json'],
+      [deepLine, 'application/x-ndjson'],
+    ] as const) {
+      expect((await capture(body, { 'content-type': type })).json).toEqual({
+        accepted: 0,
+        rejected: 1,
+        duplicates: 0,
+        rejectedByReason: { record_too_large: 1 },
+      });
+    }
     // An empty array and an empty NDJSON body are valid and hold nothing.
     expect((await capture('[]')).json).toEqual({
       accepted: 0,

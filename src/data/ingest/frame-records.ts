@@ -1,5 +1,5 @@
 import { jsonRecord } from './readers/json-record.ts';
-import type { FramedRecord, ParsedRecord } from './readers/types.ts';
+import type { FramedRecord } from './readers/types.ts';
 
 /**
  * Records that arrived in memory (an HTTP body) framed the way the file readers frame them, so that
@@ -11,15 +11,31 @@ import type { FramedRecord, ParsedRecord } from './readers/types.ts';
  * length of the value re-serialised as JSON: the size limit applies to the record, not to the body
  * (which has its own limit), and the serialisation is also the raw text a reject keeps.
  */
-export function frameValues(values: readonly unknown[]): ParsedRecord[] {
-  const records = new Array<ParsedRecord>(values.length);
+export function frameValues(values: readonly unknown[]): FramedRecord[] {
+  const records = new Array<FramedRecord>(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    const raw = JSON.stringify(value) ?? 'null';
+    let raw: string;
+    try {
+      raw = JSON.stringify(value) ?? 'null';
+    } catch {
+      // JSON.parse reads nesting of any depth but JSON.stringify recurses (RangeError past a few
+      // thousand levels): such a value could not be stored as properties either.
+      records[i] = { ordinal: i, line: i + 1, ...TOO_DEEP };
+      continue;
+    }
     records[i] = { ordinal: i, line: i + 1, value, bytes: Buffer.byteLength(raw), raw };
   }
   return records;
 }
+
+/** The reject of a value nested too deeply to serialise: its size is beyond what can be stored. */
+export const TOO_DEEP = {
+  reject: 'record_too_large',
+  raw: '',
+  bytes: 0,
+  detail: 'the record is nested too deeply to serialise',
+} as const;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

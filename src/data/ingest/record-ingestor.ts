@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS, type IngestLimits, type RejectReason } from '../events/
 import { createNormalizer, type FieldMapping, type Normalizer } from '../events/normalize.ts';
 import type { EventStager, EventStore } from '../warehouse/event-store.ts';
 import { type DeadLetterEntry, DeadLetterWriter } from './dead-letter.ts';
+import { TOO_DEEP } from './frame-records.ts';
 import type { FramedRecord } from './readers/types.ts';
 
 /** What became of one call's records. Invariant: records = accepted + rejected + duplicates. */
@@ -116,18 +117,26 @@ export class RecordIngestor {
     let knownDuplicates = 0;
     const at = new Date().toISOString();
     const normalize = this.normalizer();
-    for (const record of records) {
-      const result = 'reject' in record ? record : normalize(record);
+    // Every record is normalised before the batch is touched, so nothing can leave it half-staged.
+    const results = records.map((record) => {
+      if ('reject' in record) return record;
+      try {
+        return normalize(record);
+      } catch (error) {
+        // Serialising the properties recurses: a record nested thousands of levels deep overflows it.
+        if (error instanceof RangeError) return TOO_DEEP;
+        throw error;
+      }
+    });
+    for (const [i, record] of records.entries()) {
+      const result = results[i]!;
       if ('reject' in result) {
         batch.rejects.push({
           file: source,
           line: record.line,
           reason: result.reject,
           ...(result.detail ? { detail: result.detail } : {}),
-          raw:
-            'raw' in record && record.raw !== undefined
-              ? record.raw
-              : JSON.stringify((record as { value: unknown }).value),
+          raw: rawOf(record),
           ...('rawTruncated' in record && record.rawTruncated
             ? { rawTruncated: true, bytes: record.bytes }
             : {}),
@@ -273,5 +282,15 @@ export class RecordIngestor {
       this.deadLetter = DeadLetterWriter.open(this.deadLetterPath, this.committedBytes);
       for (const w of waiting) w.fail(error);
     }
+  }
+}
+
+/** The text a reject keeps: the reader's raw text, else the value re-serialised (empty if it cannot be). */
+function rawOf(record: FramedRecord): string {
+  if ('raw' in record && record.raw !== undefined) return record.raw;
+  try {
+    return JSON.stringify((record as { value: unknown }).value) ?? 'undefined';
+  } catch {
+    return '';
   }
 }
