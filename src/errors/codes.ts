@@ -347,7 +347,8 @@ export const ERROR_CODES = {
     hint: 'check the key, or create a new one with `sightline keys create`',
   },
   SL_AUTH_FORBIDDEN: {
-    summary: "The key's role does not allow this request (viewers read; editors also write; admins also manage keys).",
+    summary:
+      "The key's role does not allow this request (viewers read; editors also write; admins also manage keys).",
     hint: 'use a key with the role named in the message',
   },
   SL_RATE_LIMITED: {
@@ -363,7 +364,7 @@ export const ERROR_CODES = {
     hint: 'send a JSON body with `Content-Type: application/json`',
   },
   SL_BAD_REQUEST: {
-    summary: 'A request body, query string or path parameter does not match the endpoint\'s schema.',
+    summary: "A request body, query string or path parameter does not match the endpoint's schema.",
     hint: 'see the field named in the message and the OpenAPI document at /api/docs',
   },
   SL_UNSUPPORTED_MEDIA_TYPE: {
@@ -375,7 +376,7 @@ export const ERROR_CODES = {
     hint: 'see the OpenAPI document at /api/docs',
   },
   SL_QUERY_TIMEOUT: {
-    summary: 'A query ran longer than the server\'s time limit and was cancelled.',
+    summary: "A query ran longer than the server's time limit and was cancelled.",
     hint: 'narrow the date range or the breakdown, or raise the limit with `sightline serve --query-timeout`',
   },
   SL_INTERNAL: {

@@ -51,11 +51,7 @@ export function registerDetect(program: Command): void {
       'CSV files: timestamp,value | value | series_id,timestamp,value (- for stdin)',
     )
     .option('--event <name>', 'instead of a metric: count this event per bucket')
-    .option(
-      '--interval <interval>',
-      `with a metric: ${DETECT_INTERVALS.join(', ')}`,
-      'hour',
-    )
+    .option('--interval <interval>', `with a metric: ${DETECT_INTERVALS.join(', ')}`, 'hour')
     .option('--from <date>', 'with a metric: first day (default: the first with events)')
     .option('--to <date>', 'with a metric: last day (default: the day of the latest event)')
     .option(
