@@ -107,4 +107,19 @@ describe('limits', () => {
     const other = await call(server.url, 'GET', '/api/v1/insights/types', otherViewer);
     expect(other.status).toBe(200);
   });
+
+  it('capture has a budget of its own per key, 50 times the query budget, and does not use up the queries', async () => {
+    const editor = await server.key('p', 'editor');
+    const event = (i: number) => [
+      { event_id: `rl-${i}`, user_id: 'u1', event: 'view', timestamp: '2026-09-01T10:00:00Z' },
+    ];
+    const statuses: number[] = [];
+    // 8 queries a minute means 400 captures: 12 of them, all accepted, then the queries are still there.
+    for (let i = 0; i < 12; i++)
+      statuses.push((await call(server.url, 'POST', '/api/v1/capture', editor, event(i))).status);
+    expect(statuses).toEqual(Array(12).fill(200));
+    const query = await call(server.url, 'GET', '/api/v1/insights/types', editor);
+    expect(query.status).toBe(200);
+    expect(Number(query.headers.get('x-ratelimit-remaining'))).toBe(7);
+  });
 });
