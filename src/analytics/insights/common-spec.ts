@@ -76,22 +76,29 @@ export const rangeFields = {
 };
 
 /**
+ * Every problem zod found, one line each: `path: message` (`root` for the whole input), and for an
+ * unknown key `unknown field "x"` with the closest known key of an object schema as a did-you-mean.
+ */
+export function schemaProblems(schema: z.ZodType, error: z.ZodError, root: string): string[] {
+  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => {
+        const suggestion = closest(key, known);
+        return `unknown field "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
+      });
+    return [`${issue.path.length > 0 ? issue.path.join('.') : root}: ${issue.message}`];
+  });
+}
+
+/**
  * Parses a spec (flags merged over a --spec file) with an insight's schema; every problem is listed,
  * and a misspelt key gets a "did you mean".
  */
 export function parseSpec<T>(type: string, schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-  const problems = result.error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys')
-      return issue.keys.map((key) => {
-        const suggestion = closest(key, known);
-        return `unknown field "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
-      });
-    const where = issue.path.length > 0 ? issue.path.join('.') : 'spec';
-    return [`${where}: ${issue.message}`];
-  });
+  const problems = schemaProblems(schema, result.error, 'spec');
   throw new SightlineError('SL_INSIGHT_INVALID', `${type}: ${problems.join('; ')}`, {
     hint: `run \`sightline insight ${type} --help\``,
     details: { problems },

@@ -5,9 +5,10 @@
  */
 import { z } from 'zod';
 import { withSavedCohorts } from '../../analytics/insights/cohorts/cohort-store.ts';
+import { schemaProblems } from '../../analytics/insights/common-spec.ts';
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
 import type { InsightWarning } from '../../analytics/insights/insight-type.ts';
-import { closest, type ErrorCode, SightlineError } from '../../errors/index.ts';
+import { type ErrorCode, SightlineError } from '../../errors/index.ts';
 import type { ServerContext } from '../context.ts';
 
 /**
@@ -17,15 +18,7 @@ import type { ServerContext } from '../context.ts';
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown, code: ErrorCode = 'SL_BAD_REQUEST'): T {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-  const problems = result.error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys')
-      return issue.keys.map((key) => {
-        const suggestion = closest(key, known);
-        return `unknown field "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
-      });
-    return [`${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`];
-  });
+  const problems = schemaProblems(schema, result.error, 'body');
   throw new SightlineError(code, problems.join('; '), { details: { problems } });
 }
 
