@@ -56,6 +56,40 @@ export const state = {
   },
 };
 
+/**
+ * Fills `out` with what `render` gives (`empty` when it found nothing), after a loading line, or with
+ * the API's error; `data-state` on `out` says which (loading, ready, empty, error) for tests and styles.
+ */
+export async function loadInto(
+  out: HTMLElement,
+  loading: string,
+  render: () => Promise<{ nodes: Child[]; empty: boolean }>,
+): Promise<void> {
+  out.dataset['state'] = 'loading';
+  mount(out, state.loading(loading));
+  try {
+    const { nodes, empty } = await render();
+    mount(out, nodes);
+    out.dataset['state'] = empty ? 'empty' : 'ready';
+  } catch (error) {
+    mount(out, state.error(error));
+    out.dataset['state'] = 'error';
+  }
+}
+
+/** A form that calls `run` on submit instead of navigating. */
+export function submitForm(
+  className: string,
+  run: () => void,
+  ...children: (Child | Child[])[]
+): HTMLFormElement {
+  const onsubmit = (e: Event) => {
+    e.preventDefault();
+    run();
+  };
+  return h('form', { class: className, onsubmit }, ...children);
+}
+
 /** The code and sentence of an API error (`{error: {code, message}}`) or any other failure. */
 export function describeError(error: unknown): { code: string; message: string } {
   if (error && typeof error === 'object' && 'code' in error && 'message' in error) {

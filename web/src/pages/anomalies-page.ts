@@ -1,7 +1,7 @@
 import type { ChartSpec } from '../../../src/automation/charts/spec.ts';
 import { api } from '../api.ts';
 import { chartView } from '../charts/chart-view.ts';
-import { h, mount, state } from '../dom.ts';
+import { h, loadInto, state, submitForm } from '../dom.ts';
 import { formatNumber } from '../format.ts';
 
 /** One entry of `GET /anomalies`: an alert rule starting to fire (or the stand-in detection of DAU). */
@@ -44,27 +44,14 @@ export function anomaliesPage(): HTMLElement {
     'aria-label': 'days',
   });
   const out = h('div', { 'data-testid': 'anomalies-result', 'data-state': 'loading' });
-  const run = async () => {
-    out.dataset['state'] = 'loading';
-    mount(out, state.loading('Replaying the alert rules…'));
-    try {
+  const run = () =>
+    loadInto(out, 'Replaying the alert rules…', async () => {
       const timeline = await api<Timeline>('GET', `/anomalies?days=${encodeURIComponent(days.value)}`);
-      mount(out, ...(await timelineView(timeline)));
-      out.dataset['state'] = timeline.anomalies.length === 0 ? 'empty' : 'ready';
-    } catch (error) {
-      mount(out, state.error(error));
-      out.dataset['state'] = 'error';
-    }
-  };
-  const form = h(
-    'form',
-    {
-      class: 'inline-form',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        void run();
-      },
-    },
+      return { nodes: await timelineView(timeline), empty: timeline.anomalies.length === 0 };
+    });
+  const form = submitForm(
+    'inline-form',
+    () => void run(),
     h('label', {}, 'Last days', days),
     h('button', { type: 'submit', 'data-testid': 'anomalies-run' }, 'Show'),
   );

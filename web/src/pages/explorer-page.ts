@@ -1,7 +1,7 @@
 import { api } from '../api.ts';
 import { listDashboards } from '../dashboards/dashboard.ts';
 import { addTile, createDashboard } from '../dashboards/saved.ts';
-import { h, mount, state } from '../dom.ts';
+import { h, loadInto, mount, state, submitForm } from '../dom.ts';
 import { insightView } from '../insights/insight-view.ts';
 import { insightBody } from '../insights/render-view.ts';
 import { href, navigate } from '../router.ts';
@@ -95,35 +95,26 @@ function explorer(types: InsightTypeInfo[], type: InsightTypeInfo): HTMLElement[
   };
   let lastSpec: Record<string, unknown> | null = null;
   const save = saveForm(type.name, () => lastSpec);
-  const run = async () => {
-    const spec = specOf();
-    result.dataset['state'] = 'loading';
-    mount(result, state.loading('Running…'));
-    try {
-      const data = await api('POST', `/insights/${encodeURIComponent(type.name)}`, spec);
-      const view = insightView(type.name, data);
-      lastSpec = spec;
-      mount(
-        result,
-        ...(view.empty ? [state.empty('No data matches this query.')] : []),
-        ...insightBody(view, { open: true, chartHeight: 320 }),
-        save,
+  const run = () =>
+    loadInto(result, 'Running…', async () => {
+      const spec = specOf();
+      const view = insightView(
+        type.name,
+        await api('POST', `/insights/${encodeURIComponent(type.name)}`, spec),
       );
-      result.dataset['state'] = view.empty ? 'empty' : 'ready';
-    } catch (error) {
-      mount(result, state.error(error));
-      result.dataset['state'] = 'error';
-    }
-  };
-  const form = h(
-    'form',
-    {
-      class: 'explorer-form',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        void run();
-      },
-    },
+      lastSpec = spec;
+      return {
+        nodes: [
+          ...(view.empty ? [state.empty('No data matches this query.')] : []),
+          ...insightBody(view, { open: true, chartHeight: 320 }),
+          save,
+        ],
+        empty: view.empty,
+      };
+    });
+  const form = submitForm(
+    'explorer-form',
+    () => void run(),
     h('label', {}, 'Insight', picker),
     h('p', { class: 'muted' }, type.summary),
     h(

@@ -1,5 +1,5 @@
 import { api } from '../api.ts';
-import { h, mount, state } from '../dom.ts';
+import { h, loadInto, state, submitForm } from '../dom.ts';
 import { type ForecastResult, forecastView } from '../insights/forecast-view.ts';
 import { insightBody } from '../insights/render-view.ts';
 
@@ -24,29 +24,20 @@ export function forecastPage(): HTMLElement {
     'aria-label': 'horizon',
   });
   const out = h('div', { class: 'card', 'data-testid': 'forecast-result', 'data-state': 'loading' });
-  const run = async () => {
-    out.dataset['state'] = 'loading';
-    mount(out, state.loading('Fitting models…'));
-    try {
+  const run = () =>
+    loadInto(out, 'Fitting models…', async () => {
       const body = { metric: metric.value.trim(), horizon: Number(horizon.value), includeHistory: true };
       const view = forecastView(await api<ForecastResult>('POST', '/forecasts', body), body.metric);
-      if (view.empty) mount(out, state.empty('The forecast has no steps.'));
-      else mount(out, ...insightBody(view, { open: true, chartHeight: 360 }));
-      out.dataset['state'] = view.empty ? 'empty' : 'ready';
-    } catch (error) {
-      mount(out, state.error(error));
-      out.dataset['state'] = 'error';
-    }
-  };
-  const form = h(
-    'form',
-    {
-      class: 'inline-form',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        void run();
-      },
-    },
+      return {
+        nodes: view.empty
+          ? [state.empty('The forecast has no steps.')]
+          : insightBody(view, { open: true, chartHeight: 360 }),
+        empty: view.empty,
+      };
+    });
+  const form = submitForm(
+    'inline-form',
+    () => void run(),
     h('label', {}, 'Metric', metric),
     h('label', {}, 'Steps ahead', horizon),
     h('button', { type: 'submit', 'data-testid': 'forecast-run' }, 'Forecast'),
