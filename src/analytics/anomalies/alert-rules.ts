@@ -23,7 +23,7 @@
 import { z } from 'zod';
 import { closest, SightlineError } from '../../errors/index.ts';
 import { DEFAULT_DETECTOR, DETECTOR_NAMES, isDetectorName } from '../../math/anomaly/registry.ts';
-import { DEFAULT_SENSITIVITY } from '../../math/anomaly/score.ts';
+import { DEFAULT_SENSITIVITY, EPISODE_SCORE_FRACTION } from '../../math/anomaly/score.ts';
 import { definitionNameSchema } from '../metrics/definitions.ts';
 import { formulaNames, parseFormula } from '../metrics/formula.ts';
 import type { SemanticLayer } from '../metrics/semantic-layer.ts';
@@ -182,17 +182,9 @@ function usesTrailingWindow(layer: SemanticLayer, name: string, seen = new Set<s
 }
 
 /**
- * A breach, once flagged, holds while the score stays at or above this fraction of the flag score and
- * the value stays on the same side: the default detector flags a sustained change once, where it starts,
- * and scores the rest of it at 0.6 of the flag score (Numenta's yellow zone), so without this a rule's
- * `for` could never be met by one long outage (the demo's 8-hour outage flagged one hour of eight).
- */
-export const BREACH_HOLD = 0.6;
-
-/**
  * A rule's evaluations from a detected series: a breach is a flagged point on the rule's side of the
  * band (`down`: below the expected value, `up`: above it), held by the points after it that score at
- * least `BREACH_HOLD` of `flagScore` on the same side; a step without a value is a missing evaluation
+ * least `EPISODE_SCORE_FRACTION` of `flagScore` on the same side; a step without a value is a missing evaluation
  * (and does not end a held breach).
  */
 export function ruleEvaluations(
@@ -212,7 +204,10 @@ export function ruleEvaluations(
     let breach: boolean;
     if (p.value === null) breach = false;
     else if (p.flag) breach = onSide;
-    else breach = holding && onSide && p.score >= BREACH_HOLD * flagScore;
+    // The default detector flags a sustained change once, where it starts, and scores the rest of it at
+    // EPISODE_SCORE_FRACTION of the flag score: without the hold a rule's `for` could never be met by
+    // one long outage (the demo's 8-hour outage flagged one hour of eight).
+    else breach = holding && onSide && p.score >= EPISODE_SCORE_FRACTION * flagScore;
     if (p.value !== null) holding = breach;
     return { t: times[i]!, group, breach, value, score: p.score, expected };
   });

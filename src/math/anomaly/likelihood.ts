@@ -32,7 +32,14 @@
 
 import { normalCdf } from '../stats/distributions.ts';
 import { RollingStats } from './rolling.ts';
-import { DEFAULT_SENSITIVITY, flagScore, normalBandZ, scoreFromP, twoSidedNormalP } from './score.ts';
+import {
+  DEFAULT_SENSITIVITY,
+  EPISODE_SCORE_FRACTION,
+  flagScore,
+  normalBandZ,
+  scoreFromP,
+  twoSidedNormalP,
+} from './score.ts';
 import type { DetectorOptions, StreamingDetector, Verdict } from './types.ts';
 
 export interface LikelihoodSettings {
@@ -74,8 +81,6 @@ export const LIKELIHOOD_DEFAULTS: LikelihoodSettings = {
   clip: 4,
 };
 const AVERAGING_MS = 100 * 60_000;
-/** Scores of flag height inside an episode are lowered to this fraction of the flag score. */
-const EPISODE_CAP = 0.6;
 
 /** Deviations in standard deviations that count as the largest (d = 1). */
 const DEVIATION_CAP = 6;
@@ -185,7 +190,7 @@ export function createLikelihoodDetector(
       // The flagged point stays in the average for `averaging` points: the episode lasts at least that long.
       if (inEpisode) {
         if (seen >= episodeMinEnd && score < s.episodeExit * threshold) inEpisode = false;
-        else if (score >= threshold) score = EPISODE_CAP * threshold;
+        else if (score >= threshold) score = EPISODE_SCORE_FRACTION * threshold;
       }
       if (!inEpisode && score >= threshold) {
         inEpisode = true;

@@ -11,6 +11,13 @@ export const SCORE_DECADES = 10;
 /** The sensitivity used when none is given. */
 export const DEFAULT_SENSITIVITY = 0.5;
 
+/**
+ * The fraction of the flag score that marks a point still inside a flagged episode (Numenta's yellow
+ * zone): a detector that flags a sustained change once scores its later points here, and an alert rule
+ * holds a breach while its scores stay at or above it.
+ */
+export const EPISODE_SCORE_FRACTION = 0.6;
+
 /** The score of a point whose tail probability is `p` (clamped to [1e-10, 1]). */
 export function scoreFromP(p: number): number {
   if (!(p < 1)) return 0;
