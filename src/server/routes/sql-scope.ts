@@ -29,8 +29,16 @@ const TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest']);
 const REFUSED_FUNCTION =
   /^(read_|query$|query_table$|glob$|sniff_|parquet_|iceberg_|delta_|getenv$|getvariable$|current_setting$|duckdb_|pragma_|which_secret$|load_|install_|json_execute_serialized_sql$|json_deserialize_sql$)/i;
 
-/** Table reference kinds a SELECT over the project tables can contain. */
-const _TABLE_REF_TYPES = new Set([
+/**
+ * The only table references and query nodes a SELECT over the project tables may contain. Both carry a
+ * `sample` key and no `class` in the serialised tree (expressions carry a `class`), which is how a
+ * kind this list does not know is found and refused, rather than relying on the list below alone.
+ */
+const ALLOWED_REF_TYPES = new Set([
+  'SELECT_NODE',
+  'SET_OPERATION_NODE',
+  'RECURSIVE_CTE_NODE',
+  'CTE_NODE',
   'BASE_TABLE',
   'SUBQUERY',
   'JOIN',
@@ -72,7 +80,8 @@ function collect(node: unknown, found: { ctes: Set<string>; tables: string[]; pr
   const cteMap = o['cte_map'] as { map?: { key: string }[] } | undefined;
   for (const entry of cteMap?.map ?? []) found.ctes.add(entry.key.toLowerCase());
   const type = typeof o['type'] === 'string' ? (o['type'] as string) : '';
-  if (OTHER_REF_TYPES.has(type))
+  const isRef = 'sample' in o && !('class' in o);
+  if (OTHER_REF_TYPES.has(type) || (isRef && !ALLOWED_REF_TYPES.has(type)))
     found.problems.push(`${type.toLowerCase().replace(/_ref$/, '')} is not allowed`);
   if (type === 'BASE_TABLE') {
     const name = String(o['table_name']);
