@@ -11,6 +11,11 @@ export interface Environment {
   memoryLimit: string | undefined;
   /** NO_COLOR / CI: plain output without progress bars. */
   plainOutput: boolean;
+  /**
+   * Every variable, for the `${NAME}` references of channel definitions (tokens, webhook URLs, SMTP
+   * passwords), which are substituted when a delivery is made.
+   */
+  variables: Readonly<Record<string, string | undefined>>;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
@@ -19,6 +24,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     configPath: nonEmpty(env['SIGHTLINE_CONFIG']),
     memoryLimit: nonEmpty(env['SIGHTLINE_MEMORY_LIMIT']),
     plainOutput: Boolean(nonEmpty(env['NO_COLOR']) || nonEmpty(env['CI'])),
+    variables: env,
   };
 }
 

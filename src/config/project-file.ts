@@ -7,6 +7,10 @@ import { buildExperiments, type Experiment } from '../analytics/experiments/expe
 import { experimentsSchema } from '../analytics/experiments/experiment-definition.ts';
 import { metricsLayerSchema } from '../analytics/metrics/definitions.ts';
 import { SemanticLayer } from '../analytics/metrics/semantic-layer.ts';
+import { buildChannels, type ChannelDefinition, channelsSchema } from '../automation/channels/definitions.ts';
+import { buildReports, type ReportDefinition, reportsSchema } from '../automation/reports/definitions.ts';
+import { buildJobs } from '../automation/scheduler/build-jobs.ts';
+import { type JobDefinition, jobsSchema } from '../automation/scheduler/job.ts';
 import { DEFAULT_LIMITS, type IngestLimits } from '../data/events/event.ts';
 import { type FieldMapping, fieldMappingSchema } from '../data/events/field-mapping.ts';
 import { closest, SightlineError } from '../errors/index.ts';
@@ -39,6 +43,9 @@ export const projectFileSchema = z.strictObject({
   ...metricsLayerSchema,
   ...experimentsSchema,
   ...alertsSchema,
+  ...channelsSchema,
+  ...reportsSchema,
+  ...jobsSchema,
 });
 
 export type ProjectFileSource = z.infer<typeof projectFileSchema>;
@@ -58,6 +65,11 @@ export interface ProjectFile {
   experiments: ReadonlyMap<string, Experiment>;
   /** The declared alert rules, validated against the metrics layer and the detector registry. */
   alerts: ReadonlyMap<string, AlertRule>;
+  /** Where reports and alerts go (secrets as `${VAR}`, read at delivery). */
+  channels: ReadonlyMap<string, ChannelDefinition>;
+  reports: ReadonlyMap<string, ReportDefinition>;
+  /** The declared jobs and one per alert rule (`alert:<rule>`), checked against the above. */
+  jobs: ReadonlyMap<string, JobDefinition>;
 }
 
 export const PROJECT_FILE_NAME = 'sightline.yaml';
@@ -133,6 +145,9 @@ function resolve(file: string | null, source: ProjectFileSource): ProjectFile {
   const base = file ? path.dirname(file) : process.cwd();
   const relative = (p: string | undefined): string | undefined => (p ? path.resolve(base, p) : undefined);
   const layer = buildLayer(source, file ?? PROJECT_FILE_NAME);
+  const alerts = withFile(file ?? PROJECT_FILE_NAME, () => buildAlertRules(source.alerts, layer));
+  const channels = buildChannels(source.channels);
+  const reports = buildReports(source.reports);
   return {
     file,
     project: source.project,
@@ -142,7 +157,10 @@ function resolve(file: string | null, source: ProjectFileSource): ProjectFile {
     limits: { ...DEFAULT_LIMITS, ...source.ingest?.limits },
     layer,
     experiments: withFile(file ?? PROJECT_FILE_NAME, () => buildExperiments(source.experiments, layer)),
-    alerts: withFile(file ?? PROJECT_FILE_NAME, () => buildAlertRules(source.alerts, layer)),
+    alerts,
+    channels,
+    reports,
+    jobs: withFile(file ?? PROJECT_FILE_NAME, () => buildJobs(source.jobs, { alerts, reports, channels })),
   };
 }
 
@@ -166,7 +184,9 @@ function withFile<T>(file: string, check: () => T): T {
   } catch (error) {
     if (
       error instanceof SightlineError &&
-      (error.code === 'SL_EXPERIMENT_INVALID' || error.code === 'SL_ALERT_RULE_INVALID')
+      (error.code === 'SL_EXPERIMENT_INVALID' ||
+        error.code === 'SL_ALERT_RULE_INVALID' ||
+        error.code === 'SL_JOB_INVALID')
     ) {
       const problems = ((error.details?.problems ?? []) as string[]).map((p) => `${file}: ${p}`);
       throw new SightlineError(error.code, problems.join('; '), { details: { problems } });

@@ -323,6 +323,11 @@ export const ERROR_CODES = {
       'A series given to `sightline detect --input` cannot be judged: too few numeric values, every row at one time, or a calendar-month step.',
     hint: 'give a timestamp,value file with a fixed step (15 minutes, an hour, a day)',
   },
+  SL_JOB_INVALID: {
+    summary:
+      'A job in sightline.yaml has a schedule croner cannot read, a duration that is not one, or names a report, alert rule or channel that is not declared.',
+    hint: 'fix the listed keys under jobs:, reports: or alerts: in sightline.yaml',
+  },
   SL_ALERT_RULE_INVALID: {
     summary:
       'An alert rule in sightline.yaml names something that does not exist (a metric, a dimension to group by, a detector) or cannot be evaluated at its interval.',
