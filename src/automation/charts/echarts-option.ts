@@ -1,5 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import { SightlineError } from '../../errors/index.ts';
+import { heatmapCell } from './heatmap-colors.ts';
 import { layoutChart } from './layout.ts';
 import type { ChartSpec, MarkerSpec, PanelSpec, SeriesSpec, XAxisSpec, XValue, YAxisSpec } from './spec.ts';
 import { FONT_FAMILY, PALETTE, SERIES_COLORS, TEXT_SIZE } from './theme.ts';
@@ -17,8 +18,10 @@ export function toEchartsOption(spec: ChartSpec, size: { width: number; height: 
   if (spec.panels.length === 0) {
     throw new SightlineError('SL_CHART_SPEC_INVALID', `chart "${spec.title}" has no panel`);
   }
+  checkShape(spec);
   const toX = xConverter(spec.x, spec.title);
   const extent = xExtent(spec, toX);
+  const horizontal = spec.horizontal === true;
   const legendItems = legendData(spec.panels);
   const showLegend = spec.legend ?? legendItems.length > 1;
   const layout = layoutChart(spec, size, showLegend ? legendItems.map((item) => item.name) : []);
@@ -28,7 +31,7 @@ export function toEchartsOption(spec: ChartSpec, size: { width: number; height: 
   spec.panels.forEach((panel, p) => {
     panel.series.forEach((s, i) => {
       const color = s.color ?? SERIES_COLORS[paletteIndex++ % SERIES_COLORS.length]!;
-      series.push(...seriesOption(s, color, p, `band-${p}-${i}`, toX));
+      series.push(...seriesOption(s, color, p, `band-${p}-${i}`, toX, horizontal));
     });
     const markers = panel.markers ?? [];
     if (markers.length > 0) series.push(markerSeries(markers, p, toX, extent));
@@ -84,9 +87,15 @@ export function toEchartsOption(spec: ChartSpec, size: { width: number; height: 
       outerBounds: { left: 2, right: 2, top: 2, bottom: 2 },
       outerBoundsContain: 'axisLabel',
     })),
-    xAxis: spec.panels.map((_, p) => xAxisOption(spec.x, p, p === last, extent)),
-    yAxis: spec.panels.map((panel, p) => yAxisOption(panel.y, p)),
+    // A horizontal chart swaps the axes: the categories go down the left, the values across the bottom.
+    xAxis: horizontal
+      ? [{ ...yAxisOption(spec.panels[0]!.y, 0), ...valueAxisAcross(spec.panels[0]!.y) }]
+      : spec.panels.map((_, p) => xAxisOption(spec.x, p, p === last, extent)),
+    yAxis: horizontal
+      ? [categoriesDown(xAxisOption(spec.x, 0, true, extent), spec.x.label)]
+      : spec.panels.map((panel, p) => yAxisOption(panel.y, p)),
     series,
+    ...heatmapVisualMap(series),
   } as EChartsOption;
 }
 
@@ -94,6 +103,31 @@ type ToX = (x: XValue) => number | string;
 
 /** ISO 8601 date-times without a zone are UTC here (JavaScript would read them as local time). */
 const NO_ZONE = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * Rejects the combinations the option cannot draw: a heatmap needs category axes both ways and a panel
+ * of its own, and a horizontal chart is one panel over categories.
+ */
+function checkShape(spec: ChartSpec): void {
+  const fail = (why: string): never => {
+    throw new SightlineError('SL_CHART_SPEC_INVALID', `chart "${spec.title}": ${why}`);
+  };
+  for (const panel of spec.panels) {
+    const heatmaps = panel.series.filter((s) => s.kind === 'heatmap').length;
+    if (panel.y.categories !== undefined && heatmaps !== panel.series.length) {
+      fail('a panel with y categories holds heatmap series only');
+    }
+    if (heatmaps > 0 && (panel.y.categories === undefined || spec.x.kind !== 'category')) {
+      fail('a heatmap needs a category x axis and y categories');
+    }
+  }
+  if (spec.horizontal && (spec.x.kind !== 'category' || spec.panels.length !== 1)) {
+    fail('a horizontal chart has a category x axis and one panel');
+  }
+  if (spec.horizontal && spec.panels[0]!.y.categories !== undefined) {
+    fail('a horizontal chart cannot have y categories');
+  }
+}
 
 function xConverter(axis: XAxisSpec, title: string): ToX {
   const fail = (x: XValue, why: string): never => {
@@ -124,8 +158,21 @@ interface Extent {
 /** The x range over every panel's series and markers, so stacked panels share one scale. */
 function xExtent(spec: ChartSpec, toX: ToX): Extent | undefined {
   if (spec.x.kind === 'category') {
-    // Converting still validates every x against the categories.
-    for (const panel of spec.panels) for (const s of panel.series) for (const d of s.data) toX(d[0]);
+    // Converting still validates every x against the categories (and a heatmap's y against its rows).
+    for (const panel of spec.panels) {
+      const rows = new Set(panel.y.categories);
+      for (const s of panel.series) {
+        for (const d of s.data) {
+          toX(d[0]);
+          if (s.kind === 'heatmap' && !rows.has(d[1] as string)) {
+            throw new SightlineError(
+              'SL_CHART_SPEC_INVALID',
+              `chart "${spec.title}": y value ${JSON.stringify(d[1])} is not one of the y categories`,
+            );
+          }
+        }
+      }
+    }
     return undefined;
   }
   let min = Infinity;
@@ -155,7 +202,8 @@ function legendData(panels: readonly PanelSpec[]): LegendItem[] {
   for (const panel of panels) {
     for (const s of panel.series) {
       const color = s.color ?? SERIES_COLORS[paletteIndex++ % SERIES_COLORS.length]!;
-      if (s.hideInLegend || seen.has(s.name)) continue;
+      // A heatmap's colours are a scale, not a series: its cells carry their values as labels.
+      if (s.hideInLegend || s.kind === 'heatmap' || seen.has(s.name)) continue;
       seen.add(s.name);
       items.push({ name: s.name, kind: s.kind, color });
     }
@@ -185,7 +233,14 @@ function axisIndex(p: number) {
  * line. `stackStrategy: 'all'` stacks whatever the signs; the default stacks only same-sign values
  * and would float a band that crosses zero.
  */
-function seriesOption(s: SeriesSpec, color: string, p: number, stack: string, toX: ToX): object[] {
+function seriesOption(
+  s: SeriesSpec,
+  color: string,
+  p: number,
+  stack: string,
+  toX: ToX,
+  horizontal: boolean,
+): object[] {
   switch (s.kind) {
     case 'line':
       return [
@@ -207,13 +262,19 @@ function seriesOption(s: SeriesSpec, color: string, p: number, stack: string, to
           type: 'bar',
           name: s.name,
           ...axisIndex(p),
-          data: s.data.map(([x, y]) => [toX(x), finiteOrNull(y)]),
+          data: s.data.map(([x, y], i) => {
+            const point = horizontal ? [finiteOrNull(y), toX(x)] : [toX(x), finiteOrNull(y)];
+            const label = s.labels?.[i];
+            return label == null ? point : { value: point, label: barLabel(label, horizontal) };
+          }),
           color,
           itemStyle: { color },
-          barMaxWidth: 24,
+          barMaxWidth: horizontal ? 32 : 24,
           z: 2,
         },
       ];
+    case 'heatmap':
+      return [heatmapSeries(s, p)];
     case 'scatter':
       return [
         {
@@ -254,6 +315,80 @@ function seriesOption(s: SeriesSpec, color: string, p: number, stack: string, to
       ];
     }
   }
+}
+
+/**
+ * A shown label whose text is `text` literally: ECharts reads a formatter string as a template, so
+ * the braces that start a placeholder (`{b}`) are the one thing that must not reach it unescaped;
+ * labels here are numbers and names, and braces are replaced by parentheses rather than escaped.
+ */
+function literalLabel(text: string): string {
+  return text.replace(/\{/g, '(').replace(/\}/g, ')');
+}
+
+function barLabel(text: string, horizontal: boolean): object {
+  return {
+    show: true,
+    formatter: literalLabel(text),
+    position: horizontal ? 'right' : 'top',
+    distance: 6,
+    color: PALETTE.text,
+    fontSize: TEXT_SIZE.axis,
+  };
+}
+
+/**
+ * A heatmap as cells coloured here rather than by a visualMap: the option stays one series with no
+ * colour bar to place, and each cell's text colour can follow its own shade (white on the dark ones).
+ */
+function heatmapSeries(s: Extract<SeriesSpec, { kind: 'heatmap' }>, p: number): object {
+  const values = s.data.map((d) => d[2]).filter((v): v is number => v !== null && Number.isFinite(v));
+  const min = s.min ?? Math.min(...values);
+  const max = s.max ?? Math.max(...values);
+  return {
+    type: 'heatmap',
+    name: s.name,
+    ...axisIndex(p),
+    data: s.data
+      .filter(([, , v]) => v !== null && Number.isFinite(v))
+      .map(([x, y, v, label]) => {
+        const cell = heatmapCell(v as number, min, max);
+        return {
+          value: [x, y, v],
+          itemStyle: { color: cell.fill, borderColor: PALETTE.background, borderWidth: 1 },
+          label: {
+            show: true,
+            formatter: literalLabel(label ?? String(Math.round(v as number))),
+            color: cell.text,
+            fontSize: TEXT_SIZE.axis,
+          },
+        };
+      }),
+    emphasis: { disabled: true },
+    z: 2,
+  };
+}
+
+/**
+ * ECharts draws a heatmap only under a visualMap that targets it (HeatmapView.render). The cells carry
+ * their own colours (heatmapSeries), so this one is hidden and maps a visual that leaves them as they
+ * are: an alpha of 1.
+ */
+function heatmapVisualMap(series: readonly object[]): { visualMap?: object[] } {
+  const indices = series.flatMap((s, i) => ((s as { type?: string }).type === 'heatmap' ? [i] : []));
+  if (indices.length === 0) return {};
+  return {
+    visualMap: [
+      {
+        type: 'continuous',
+        show: false,
+        seriesIndex: indices,
+        min: 0,
+        max: 1,
+        inRange: { colorAlpha: [1, 1] },
+      },
+    ],
+  };
 }
 
 /** Vertical marker lines ride on an empty series of their own, so hiding a series never hides them. */
@@ -318,6 +453,23 @@ export function unitTemplate(y: YAxisSpec): string {
 }
 
 function yAxisOption(y: YAxisSpec, p: number): object {
+  if (y.categories !== undefined) {
+    return {
+      type: 'category',
+      gridIndex: p,
+      data: [...y.categories],
+      // Rows read from the top down, like the table the heatmap draws.
+      inverse: true,
+      name: y.label ?? '',
+      nameLocation: 'start',
+      nameGap: 10,
+      nameTextStyle: { align: 'right', color: PALETTE.mutedText, fontSize: TEXT_SIZE.axis },
+      axisLine: { show: false },
+      axisTick: { show: false },
+      axisLabel: { color: PALETTE.mutedText, fontSize: TEXT_SIZE.axis },
+      splitLine: { show: false },
+    };
+  }
   return {
     type: 'value',
     gridIndex: p,
@@ -339,4 +491,29 @@ function yAxisOption(y: YAxisSpec, p: number): object {
 
 function finiteOrNull(v: number | null): number | null {
   return v !== null && Number.isFinite(v) ? v : null;
+}
+
+/** The value axis of a horizontal chart, along the bottom: its name centred under the tick labels. */
+function valueAxisAcross(y: YAxisSpec): object {
+  return {
+    nameLocation: 'middle',
+    nameGap: 28,
+    nameTextStyle: { color: PALETTE.mutedText, fontSize: TEXT_SIZE.axis },
+    splitLine: { lineStyle: { color: PALETTE.grid } },
+    ...(y.includeZero === false ? {} : { scale: false }),
+  };
+}
+
+/** The category axis of a horizontal chart, down the left, first category at the top. */
+function categoriesDown(axis: object, label: string | undefined): object {
+  return {
+    ...axis,
+    inverse: true,
+    name: label ?? '',
+    nameLocation: 'start',
+    nameGap: 10,
+    nameTextStyle: { align: 'right', color: PALETTE.mutedText, fontSize: TEXT_SIZE.axis },
+    axisTick: { show: false },
+    axisLine: { show: false },
+  };
 }

@@ -5,12 +5,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   causalImpactInput,
   dailyForecastInput,
+  retentionCohorts,
+  signupFunnelSteps,
   stepForecastInput,
 } from '../../../test/fixtures/charts/samples.ts';
 import { causalImpactChart } from './causal-impact-chart.ts';
 import { forecastChart } from './forecast-chart.ts';
+import { funnelChart } from './funnel-chart.ts';
 import { compareGoldenSvg, GOLDEN_DIR, normalizeSvg } from './golden-svg.ts';
 import { renderSvg } from './render-svg.ts';
+import { retentionHeatmap } from './retention-heatmap.ts';
 import type { ChartSpec } from './spec.ts';
 
 /** `UPDATE_GOLDEN=1 npx vitest run src/automation/charts` accepts changed pictures (see README.md). */
@@ -87,6 +91,16 @@ describe('golden chart SVGs', () => {
 
   it('categories with bars and scatter markers', () => {
     expectGolden('categories-bar-scatter', renderSvg(categories, { width: 640, height: 360 }));
+  });
+
+  it('retention heatmap: cohorts down, periods across, a percentage in each cell, the triangle blank', () => {
+    const spec = retentionHeatmap({ title: 'Retention by signup day', cohorts: retentionCohorts() });
+    expectGolden('retention-heatmap', renderSvg(spec, { width: 800, height: 360 }));
+  });
+
+  it('funnel: horizontal bars, first step on top, users and conversion at the end of each bar', () => {
+    const spec = funnelChart({ title: 'Signup funnel', subtitle: 'Last 7 days', steps: signupFunnelSteps() });
+    expectGolden('funnel', renderSvg(spec, { width: 800, height: 360 }));
   });
 });
 

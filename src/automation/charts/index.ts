@@ -13,13 +13,17 @@ export {
   forecastPoints,
   type LevelBounds,
 } from './forecast-chart.ts';
+export { type FunnelChartInput, funnelChart } from './funnel-chart.ts';
+export { HEATMAP_RAMP, heatmapCell } from './heatmap-colors.ts';
 export { type ChartFileOptions, type ChartFormat, chartFormatOf, renderChartFile } from './render-chart.ts';
 export { type PngOptions, type RasterImage, rasterizeSvg, renderPng } from './render-png.ts';
 export { renderSvg, type SvgOptions } from './render-svg.ts';
+export { type RetentionHeatmapInput, retentionHeatmap } from './retention-heatmap.ts';
 export type {
   BandSeriesSpec,
   BarSeriesSpec,
   ChartSpec,
+  HeatmapSeriesSpec,
   LineSeriesSpec,
   MarkerSpec,
   PanelSpec,

@@ -46,11 +46,26 @@ export function layoutChart(
   const rows = legendRows(legendNames, size.width - 2 * MARGIN);
   const contentTop = (rows > 0 ? legendTop + rows * LEGEND_ROW - 8 : headerBottom) + 8;
 
-  const labelChars = Math.max(...spec.panels.map(tickLabelChars));
-  const left = Math.round(MARGIN + labelChars * DIGIT_EM * TEXT_SIZE.axis + 8);
-  const bottom = X_LABEL_ROOM + (spec.x.label ? X_NAME_ROOM : 0) + 6;
+  // Category labels down the left (heatmap rows, a horizontal chart's categories) are text, not digits.
+  const leftCategories = spec.horizontal && spec.x.kind === 'category' ? spec.x.categories : undefined;
+  const labelWidth = Math.max(
+    ...spec.panels.map((panel) => {
+      const rows = leftCategories ?? panel.y.categories;
+      return rows
+        ? longest(rows) * TEXT_EM * TEXT_SIZE.axis
+        : tickLabelChars(panel) * DIGIT_EM * TEXT_SIZE.axis;
+    }),
+  );
+  const left = Math.round(MARGIN + labelWidth + 8);
+  const acrossLabel = spec.horizontal ? spec.panels[0]?.y.label : spec.x.label;
+  const bottom = X_LABEL_ROOM + (acrossLabel ? X_NAME_ROOM : 0) + 6;
+  // Bar labels at the end of horizontal bars need room right of the longest bar.
+  const right = spec.horizontal
+    ? MARGIN_RIGHT + barLabelChars(spec) * TEXT_EM * TEXT_SIZE.axis
+    : MARGIN_RIGHT;
 
-  const rooms = spec.panels.map((panel, p) => (panel.y.label ? Y_NAME_ROOM : 10) + (p > 0 ? PANEL_GAP : 0));
+  const named = (panel: PanelSpec) => (spec.horizontal ? spec.x.label : panel.y.label);
+  const rooms = spec.panels.map((panel, p) => (named(panel) ? Y_NAME_ROOM : 10) + (p > 0 ? PANEL_GAP : 0));
   const free = Math.max(40, size.height - contentTop - bottom - rooms.reduce((a, b) => a + b, 0));
   const weights = spec.panels.map((panel) => panel.weight ?? 1);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
@@ -59,11 +74,25 @@ export function layoutChart(
   const panels = spec.panels.map((_, p) => {
     top += rooms[p]!;
     const height = Math.round((free * weights[p]!) / totalWeight);
-    const rect = { left, right: MARGIN_RIGHT, top, height };
+    const rect = { left, right: Math.round(right), top, height };
     top += height;
     return rect;
   });
   return { marginLeft: MARGIN, titleTop, legendTop, panels };
+}
+
+function longest(texts: readonly string[]): number {
+  return Math.max(0, ...texts.map((t) => t.length));
+}
+
+function barLabelChars(spec: ChartSpec): number {
+  return longest(
+    spec.panels.flatMap((panel) =>
+      panel.series.flatMap((s) =>
+        s.kind === 'bar' ? (s.labels ?? []).filter((l): l is string => l != null) : [],
+      ),
+    ),
+  );
 }
 
 /** How many rows the legend wraps into at `width` (0 when there is no legend). */
@@ -95,6 +124,7 @@ function tickLabelChars(panel: PanelSpec): number {
     if (v > hi) hi = v;
   };
   for (const s of panel.series) {
+    if (s.kind === 'heatmap') continue;
     for (const d of s.data) {
       see(d[1]);
       if (s.kind === 'band') see((d as readonly [unknown, number, number])[2]);

@@ -26,6 +26,11 @@ export interface YAxisSpec {
   includeZero?: boolean;
   min?: number;
   max?: number;
+  /**
+   * Makes the y axis a category axis, listed from the top down (a heatmap's rows). Its panel holds
+   * heatmap series only.
+   */
+  categories?: readonly string[];
 }
 
 /** Colour overrides are CSS hex colours (`#rrggbb`); without one a series takes the palette's next colour. */
@@ -48,6 +53,11 @@ export interface LineSeriesSpec extends SeriesBase {
 export interface BarSeriesSpec extends SeriesBase {
   kind: 'bar';
   data: ReadonlyArray<readonly [XValue, number | null]>;
+  /**
+   * A text drawn at the end of each bar, by position in `data` (`12,400 · 41.2%` on a funnel's step);
+   * null or a missing entry draws none. Plain text: it is written as is, never read as a template.
+   */
+  labels?: ReadonlyArray<string | null>;
 }
 
 /** Markers only, no line (outliers, anomalies, actuals after the forecast origin). */
@@ -63,7 +73,26 @@ export interface BandSeriesSpec extends SeriesBase {
   data: ReadonlyArray<readonly [XValue, number, number]>;
 }
 
-export type SeriesSpec = LineSeriesSpec | BarSeriesSpec | ScatterSeriesSpec | BandSeriesSpec;
+/**
+ * A grid of coloured cells on a category x axis and a category y axis (`y.categories`), each cell
+ * shaded by its value between `min` and `max` and labelled with its text (a retention table: cohorts
+ * down, periods across, % retained). A null value or a missing cell stays blank.
+ */
+export interface HeatmapSeriesSpec extends SeriesBase {
+  kind: 'heatmap';
+  /** `[x category, y category, value, label]`; without a label the cell shows the value rounded. */
+  data: ReadonlyArray<readonly [string, string, number | null, string?]>;
+  /** The values of the lightest and the darkest shade (default: the data's range). */
+  min?: number;
+  max?: number;
+}
+
+export type SeriesSpec =
+  | LineSeriesSpec
+  | BarSeriesSpec
+  | ScatterSeriesSpec
+  | BandSeriesSpec
+  | HeatmapSeriesSpec;
 
 /** A vertical line across a panel at one x, with a short label ("forecast starts", "launch"). */
 export interface MarkerSpec {
@@ -89,4 +118,9 @@ export interface ChartSpec {
   panels: readonly PanelSpec[];
   /** Show the legend (default true when the chart has more than one named series). */
   legend?: boolean;
+  /**
+   * Draw the category x axis down the left side and the values across, bars growing to the right,
+   * the first category at the top (a funnel's steps). Only with a category x axis and one panel.
+   */
+  horizontal?: boolean;
 }
