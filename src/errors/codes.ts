@@ -343,6 +343,16 @@ export const ERROR_CODES = {
       'Warning: the metric equals its expected value (or a ratio has no denominator), so there is no change to attribute to segments.',
     hint: 'pick the time of the anomaly, for example from `sightline detect`',
   },
+  SL_CHANNEL_INVALID: {
+    summary:
+      'A channel in sightline.yaml has a malformed ${NAME} reference, a secret (token, Slack webhook URL, SMTP password, webhook secret) written in the file instead of as ${NAME}, or a literal URL, port, chat id or address that is not one.',
+    hint: 'fix the listed keys under channels: in sightline.yaml; secrets go in environment variables',
+  },
+  SL_CHANNEL_CONFIG: {
+    summary:
+      'A delivery could not start: an environment variable a channel names is not set, or its value is not what the key needs (a URL, a port, an e-mail address).',
+    hint: 'set the variables named in the message in the environment of the process that sends',
+  },
   SL_AUTH_MISSING: {
     summary: 'An API request carried no key (`Authorization: Bearer KEY`).',
     hint: 'create a key with `sightline keys create --project P --role viewer` and send it as a bearer token',
