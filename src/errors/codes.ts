@@ -333,6 +333,11 @@ export const ERROR_CODES = {
       'An alert rule in sightline.yaml names something that does not exist (a metric, a dimension to group by, a detector) or cannot be evaluated at its interval.',
     hint: 'fix the listed rules under alerts: in sightline.yaml',
   },
+  SL_SILENCE_INVALID: {
+    summary:
+      'A silence cannot be created: it matches nothing (no rule and no group label), a group label is not name=value, or its duration is not positive.',
+    hint: 'for example `sightline silences add --rule dau_hourly_drop --group os=Android --for 2h`',
+  },
   SL_EXPLAIN_INVALID: {
     summary:
       'A root-cause request cannot be answered: an interval other than 15m, hour or day, a time that does not parse, no data before the time to learn the expected value from, or a metric type explain does not attribute (percentiles, minimums and maximums, new users, trailing-window users, formulas).',
