@@ -18,6 +18,8 @@
  *     recovery: 2             # consecutive normal evaluations that resolve it
  *     groupBy: [os]           # each value of these dimensions has its own state
  *     channels: [oncall]
+ *     repeat: 4h              # a still-firing alert is notified again this often (default 4h)
+ *     quietHours: { from: '22:00', to: '08:00', timezone: Europe/Berlin }  # held, sent when they end
  * ```
  */
 import { z } from 'zod';
@@ -68,6 +70,37 @@ const holdFor = z.union([z.number(), z.string()]).transform((value, ctx): HoldFo
   return z.NEVER;
 });
 
+/** Alertmanager's default `repeat_interval`: a still-firing alert is notified again after 4 hours. */
+export const DEFAULT_REPEAT_MS = 4 * UNIT_MS.h;
+
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (22:00)')
+  .transform((text) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3)));
+
+/**
+ * Hours in which notifications are held (and sent when they end, if still relevant): `from` to `to` in
+ * a time zone, wrapping past midnight when `to` is earlier (22:00–08:00). Also accepted on a channel.
+ */
+export const quietHoursSchema = z
+  .strictObject({
+    from: clockTime,
+    to: clockTime,
+    timezone: z.string().min(1).default('UTC'),
+  })
+  .superRefine((value, ctx) => {
+    if (value.from === value.to)
+      ctx.addIssue({ code: 'custom', message: 'from and to are the same time: quiet hours would be empty' });
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: value.timezone });
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${value.timezone}"` });
+    }
+  });
+
+/** Quiet hours as minutes after local midnight: [from, to), wrapping when `to` < `from`. */
+export type QuietHours = z.infer<typeof quietHoursSchema>;
+
 export const alertRuleDefinitionSchema = z.strictObject({
   description: z.string().optional(),
   metric: definitionNameSchema,
@@ -80,6 +113,8 @@ export const alertRuleDefinitionSchema = z.strictObject({
   recovery: z.number().int().min(1).default(1),
   groupBy: z.array(z.string().min(1)).max(3).default([]),
   channels: z.array(z.string().min(1)).default([]),
+  repeat: duration('repeat interval', '4h').optional(),
+  quietHours: quietHoursSchema.optional(),
 });
 
 export type AlertRuleDefinition = z.infer<typeof alertRuleDefinitionSchema>;
@@ -101,6 +136,9 @@ export interface AlertRule {
   readonly policy: RulePolicy;
   readonly groupBy: readonly string[];
   readonly channels: readonly string[];
+  /** A still-firing alert is notified again this often (`repeat`, default `DEFAULT_REPEAT_MS`). */
+  readonly repeatMs?: number;
+  readonly quietHours?: QuietHours;
 }
 
 /**
@@ -154,6 +192,8 @@ export function buildAlertRules(
       policy: { for: definition.for, cooldownMs: definition.cooldown, recovery: definition.recovery },
       groupBy: definition.groupBy,
       channels: definition.channels,
+      repeatMs: definition.repeat ?? DEFAULT_REPEAT_MS,
+      ...(definition.quietHours ? { quietHours: definition.quietHours } : {}),
     });
   }
   if (problems.length > 0)
