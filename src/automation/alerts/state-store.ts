@@ -72,7 +72,7 @@ export async function saveRun(
     }
     for (const r of records)
       await warehouse.execute(
-        `INSERT INTO meta.alert_notifications (project_id, rule, group_key, fingerprint, status, channel, run_id, at, detail)
+        `INSERT INTO meta.alert_notifications (project_id, rule, group_key, fingerprint, status, channel, run_id, notified_at, detail)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           project,
@@ -105,8 +105,8 @@ export async function listNotifications(
     at: string;
     detail: string | null;
   }>(
-    `SELECT rule, group_key, fingerprint, status, channel, run_id, at, detail FROM meta.alert_notifications
-     WHERE project_id = ?${rule === undefined ? '' : ' AND rule = ?'} ORDER BY at, rule, group_key, channel, status`,
+    `SELECT rule, group_key, fingerprint, status, channel, run_id, notified_at AS at, detail FROM meta.alert_notifications
+     WHERE project_id = ?${rule === undefined ? '' : ' AND rule = ?'} ORDER BY notified_at, rule, group_key, channel, status`,
     rule === undefined ? [project] : [project, rule],
   );
   return rows.map((r) => ({

@@ -29,7 +29,7 @@ export const alerts: Migration = {
       status VARCHAR NOT NULL,
       channel VARCHAR NOT NULL,
       run_id VARCHAR NOT NULL,
-      at TIMESTAMP NOT NULL,
+      notified_at TIMESTAMP NOT NULL,
       detail VARCHAR
     )`,
     `CREATE TABLE IF NOT EXISTS meta.silences (
