@@ -328,6 +328,14 @@ export const ERROR_CODES = {
       'A job in sightline.yaml has a schedule croner cannot read, a duration that is not one, or names a report, alert rule or channel that is not declared.',
     hint: 'fix the listed keys under jobs:, reports: or alerts: in sightline.yaml',
   },
+  SL_JOB_NOT_FOUND: {
+    summary: 'A job named to `sightline run`, `sightline runs --job` or the jobs API is neither in sightline.yaml nor created through the API.',
+    hint: 'list the jobs with GET /api/v1/jobs, or see jobs: in sightline.yaml',
+  },
+  SL_JOB_BUSY: {
+    summary: 'A job was asked to run while a run of it is still in progress (a job never overlaps itself).',
+    hint: 'wait for the running run to finish (`sightline runs --job NAME`)',
+  },
   SL_ALERT_RULE_INVALID: {
     summary:
       'An alert rule in sightline.yaml names something that does not exist (a metric, a dimension to group by, a detector) or cannot be evaluated at its interval.',
