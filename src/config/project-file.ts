@@ -147,7 +147,10 @@ function resolve(file: string | null, source: ProjectFileSource): ProjectFile {
   const layer = buildLayer(source, file ?? PROJECT_FILE_NAME);
   const alerts = withFile(file ?? PROJECT_FILE_NAME, () => buildAlertRules(source.alerts, layer));
   const channels = buildChannels(source.channels);
-  const reports = buildReports(source.reports);
+  const experiments = withFile(file ?? PROJECT_FILE_NAME, () => buildExperiments(source.experiments, layer));
+  const reports = withFile(file ?? PROJECT_FILE_NAME, () =>
+    buildReports(source.reports, { layer, experiments }),
+  );
   return {
     file,
     project: source.project,
@@ -156,7 +159,7 @@ function resolve(file: string | null, source: ProjectFileSource): ProjectFile {
     mapping: source.ingest?.mapping,
     limits: { ...DEFAULT_LIMITS, ...source.ingest?.limits },
     layer,
-    experiments: withFile(file ?? PROJECT_FILE_NAME, () => buildExperiments(source.experiments, layer)),
+    experiments,
     alerts,
     channels,
     reports,
@@ -186,7 +189,8 @@ function withFile<T>(file: string, check: () => T): T {
       error instanceof SightlineError &&
       (error.code === 'SL_EXPERIMENT_INVALID' ||
         error.code === 'SL_ALERT_RULE_INVALID' ||
-        error.code === 'SL_JOB_INVALID')
+        error.code === 'SL_JOB_INVALID' ||
+        error.code === 'SL_REPORT_INVALID')
     ) {
       const problems = ((error.details?.problems ?? []) as string[]).map((p) => `${file}: ${p}`);
       throw new SightlineError(error.code, problems.join('; '), { details: { problems } });

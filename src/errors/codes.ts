@@ -329,12 +329,28 @@ export const ERROR_CODES = {
     hint: 'fix the listed keys under jobs:, reports: or alerts: in sightline.yaml',
   },
   SL_JOB_NOT_FOUND: {
-    summary: 'A job named to `sightline run`, `sightline runs --job` or the jobs API is neither in sightline.yaml nor created through the API.',
+    summary:
+      'A job named to `sightline run`, `sightline runs --job` or the jobs API is neither in sightline.yaml nor created through the API.',
     hint: 'list the jobs with GET /api/v1/jobs, or see jobs: in sightline.yaml',
   },
   SL_JOB_BUSY: {
     summary: 'A job was asked to run while a run of it is still in progress (a job never overlaps itself).',
     hint: 'wait for the running run to finish (`sightline runs --job NAME`)',
+  },
+  SL_REPORT_INVALID: {
+    summary:
+      'A report in sightline.yaml names a metric, dimension, experiment or segment filter that does not exist, a time zone that is not one, or a chart without what its kind needs (metrics for a line or bar chart, two steps for a funnel).',
+    hint: 'fix the listed keys under reports: in sightline.yaml',
+  },
+  SL_REPORT_UNKNOWN: {
+    summary:
+      'A report name given to `sightline report` (or a job) is not declared under reports: in sightline.yaml.',
+    hint: 'run `sightline report --list`, or declare it under reports:',
+  },
+  SL_REPORT_OPTION_INVALID: {
+    summary:
+      'An option of `sightline report` is invalid: a time that does not parse, or flags that exclude each other.',
+    hint: 'see `sightline report --help`',
   },
   SL_ALERT_RULE_INVALID: {
     summary:

@@ -27,6 +27,11 @@ export interface Change {
   readonly interval?: readonly [number, number];
   /** The change is beyond what day-to-day noise explains (the interval excludes 0, or |z| > 1.96). */
   readonly significant?: boolean;
+  /**
+   * For counts: the half-width of the metric's usual range of relative changes at this lag (0.04 =
+   * ±4%), from its recent history; `significant` says whether `relative` went beyond it.
+   */
+  readonly usualRange?: number;
 }
 
 /** One metric's value over the report's period, with its changes. */
@@ -46,6 +51,8 @@ export interface MetricValue {
   readonly n?: number;
   /** A 95% interval of the value itself, when it is an estimate. */
   readonly interval?: readonly [number, number];
+  /** What a count counts (`users`, `views`), for sentences such as "−3,120 users". */
+  readonly unit?: string;
 }
 
 /** A sentence of the executive summary; `importance` in [0, 1] orders them (highest first). */
