@@ -20,6 +20,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { forecastRoutes } from './routes/forecasts.ts';
 import { healthRoutes, PACKAGE_ROOT, VERSION } from './routes/health.ts';
+import { imageRoutes } from './routes/images.ts';
 import { insightRoutes } from './routes/insights.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -45,8 +46,9 @@ const API_ROUTES: readonly RoutePlugin[] = [
   savedRoutes,
 ];
 
-/** Routes at the server's root that authenticate by their own project key (SDK compatibility). */
-const ROOT_ROUTES: readonly RoutePlugin[] = [posthogRoutes, segmentRoutes];
+/** Routes at the server's root that authenticate by their own project key (SDK compatibility), or by
+ * an unguessable id in the URL (hosted report images, which Slack fetches without a key). */
+const ROOT_ROUTES: readonly RoutePlugin[] = [posthogRoutes, segmentRoutes, imageRoutes];
 
 export interface ServerOptions {
   /** Largest request body in bytes (default 10 MB); larger ones get 413 `SL_BODY_TOO_LARGE`. */

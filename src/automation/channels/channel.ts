@@ -41,6 +41,8 @@ export interface DeliveryReceipt {
   readonly requests: number;
   /** Receiver-side ids (Telegram message ids, the SMTP server's queue id, the webhook's status). */
   readonly ids: readonly string[];
+  /** What was sent differently from the document (charts as alt text where images cannot be hosted). */
+  readonly notes?: readonly string[];
 }
 
 export interface Channel {
@@ -60,6 +62,8 @@ export class DeliveryError extends Error {
     readonly retryable: boolean,
     /** The HTTP status or SMTP response code, when there was one. */
     readonly status?: number,
+    /** How long the receiver asked to wait before a retry (429 `retry_after`, `Retry-After`). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'DeliveryError';

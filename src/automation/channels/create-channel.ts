@@ -1,0 +1,60 @@
+/**
+ * The channel of a definition. Its `${VAR}` references are read from `variables` on each send, not here,
+ * so building every declared channel costs nothing and a missing variable fails only the delivery that
+ * needs it (SL_CHANNEL_CONFIG, before any request).
+ */
+import type { Channel } from './channel.ts';
+import type { ChannelDefinition } from './definitions.ts';
+import { EmailChannel } from './email.ts';
+import type { ImageHost } from './image-host.ts';
+import { type ResolvedChannel, resolveChannel } from './resolve-channel.ts';
+import { abortableSleep, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
+import { SlackChannel } from './slack.ts';
+import { TelegramChannel } from './telegram.ts';
+import { WebhookChannel } from './webhook.ts';
+
+export interface CreateChannelOptions {
+  /** The HTTP client (default: the global fetch). */
+  fetch?: typeof fetch;
+  /** Waits between retries (default: a timer); tests pass one that records the wait and returns at once. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Where Slack's chart images are hosted (`imageHostFor(deps)`); without one Slack gets the alt text. */
+  imageHost?: ImageHost;
+  /** Attempts and waits inside one delivery (default `DEFAULT_RETRY_POLICY`). */
+  retry?: RetryPolicy;
+  /** The clock of webhook timestamps (default Date.now). */
+  now?: () => number;
+}
+
+/** Returns the transport for one declared channel. */
+export function createChannel(
+  definition: ChannelDefinition,
+  variables: Readonly<Record<string, string | undefined>>,
+  options: CreateChannelOptions = {},
+): Channel {
+  const common = {
+    fetch: options.fetch ?? globalThis.fetch,
+    sleep: options.sleep ?? ((ms: number) => abortableSleep(ms)),
+    policy: options.retry ?? DEFAULT_RETRY_POLICY,
+  };
+  const settings =
+    <T extends ResolvedChannel['type']>(_type: T) =>
+    () =>
+      resolveChannel(definition, variables) as Extract<ResolvedChannel, { type: T }>;
+  switch (definition.type) {
+    case 'telegram':
+      return new TelegramChannel(settings('telegram'), definition.name, common);
+    case 'slack':
+      return new SlackChannel(settings('slack'), definition.name, {
+        ...common,
+        imageHost: options.imageHost,
+      });
+    case 'email':
+      return new EmailChannel(settings('email'), definition.name, common);
+    case 'webhook':
+      return new WebhookChannel(settings('webhook'), definition.name, {
+        ...common,
+        now: options.now ?? Date.now,
+      });
+  }
+}
