@@ -57,8 +57,11 @@ export async function forecastBlocks(
     ...(kind.format === 'percent' ? { unit: '%' } : {}),
   });
   const last = forecast.points[forecast.points.length - 1];
-  const recentValues = Array.from(prepared.y.slice(-7)).filter((v) => Number.isFinite(v));
-  const recent = recentValues.reduce((s, v) => s + v, 0) / Math.max(1, recentValues.length);
+  // The last observed day with the forecast's last weekday: 7·⌈h/7⌉ days before it.
+  const back = 7 * Math.ceil(definition.horizon / 7);
+  const baselineIndex = prepared.y.length + definition.horizon - 1 - back;
+  const baseline = baselineIndex >= 0 ? prepared.y[baselineIndex] : undefined;
+  const baselineDate = times && baselineIndex >= 0 ? dateOf(times[baselineIndex]) : '';
   const fmt = (v: number) => formatValue(v, kind.format);
   const blocks: ReportBlock[] = [
     {
@@ -66,7 +69,7 @@ export async function forecastBlocks(
       title,
       chart,
       alt: last
-        ? `${kind.label} forecast: ${fmt(last.mean)} on ${dateOf(last.t)} (95% interval ${formatValueInterval([last.lower['95']!, last.upper['95']!], kind.format)}), from ${fmt(recent)} on average over the last 7 days.`
+        ? `${kind.label} forecast: ${fmt(last.mean)} on ${dateOf(last.t)} (95% interval ${formatValueInterval([last.lower['95']!, last.upper['95']!], kind.format)}).`
         : `${kind.label}: no forecast.`,
     },
     {
@@ -87,14 +90,15 @@ export async function forecastBlocks(
     },
   ];
   const findings: ForecastFinding[] =
-    last && recentValues.length > 0
+    last && baseline !== undefined && Number.isFinite(baseline)
       ? [
           {
             kind: 'forecast',
             label: kind.label,
             format: kind.format,
             polarity: kind.polarity,
-            recent,
+            baseline,
+            baselineDate,
             date: dateOf(last.t),
             mean: last.mean,
             interval80: [last.lower['80']!, last.upper['80']!],

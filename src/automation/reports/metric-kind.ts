@@ -41,7 +41,7 @@ export function metricKind(layer: SemanticLayer, item: MetricItem): MetricKind {
   const own: Partial<Exclude<MetricItem, string>> = typeof item === 'string' ? {} : item;
   return {
     metric: name,
-    label: own.label ?? definition.label ?? name,
+    label: own.label ?? definition.label ?? humanise(name),
     format: own.format ?? defaultFormat(layer, definition),
     polarity: own.polarity ?? (isLatency(definition) ? 'down' : 'up'),
     noun: nounOf(definition),
@@ -123,4 +123,10 @@ function single(layer: SemanticLayer, name: string): UserMeasure | undefined {
   if (typeof plan === 'string' || plan.kind === 'ratio') return undefined;
   if (plan.numerator.aggregate === 'first') return undefined;
   return plan.numerator;
+}
+
+/** `messages_sent` → `Messages sent`: a metric without a label still reads as words in a sentence. */
+export function humanise(name: string): string {
+  const words = name.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -10,8 +10,9 @@
  *   change over its noise (the usual range's or the interval's half-width / 1.96), so a change twice as
  *   far beyond the noise ranks above one just beyond it;
  * - an experiment: 0.8 when it can be acted on (ship, invalid), 0.6 for do not ship, 0.4 keep running;
- * - a forecast: 0.7 when its 95% interval at the horizon lies wholly on the bad side of the recent level,
- *   0.55 for the 80% interval, else 0.2 (a plain outlook);
+ * - a forecast: 0.7 when its 95% interval on the horizon's last day lies wholly on the bad side of the
+ *   last observed value on the same weekday (so a weekly cycle is not read as a trend), 0.55 for the 80%
+ *   interval, else 0.2 (a plain outlook);
  * - no significant movement at all: one sentence saying so (0.3), since silence would read as "no data".
  */
 import type { Change, MetricValue, SummarySentence, Tone } from './document.ts';
@@ -64,8 +65,9 @@ export interface ForecastFinding {
   readonly label: string;
   readonly format: MetricValue['format'];
   readonly polarity: MetricValue['polarity'];
-  /** The mean of the last 7 observed days. */
-  readonly recent: number;
+  /** The last observed value on the same weekday as `date` (weekly seasonality cancels), and its day. */
+  readonly baseline: number;
+  readonly baselineDate: string;
   /** The last forecast day and its mean and intervals. */
   readonly date: string;
   readonly mean: number;
@@ -223,15 +225,15 @@ function experimentSentence(e: ExperimentFinding): SummarySentence {
 }
 
 function forecastSentence(f: ForecastFinding): SummarySentence {
-  const relative = f.recent === 0 ? null : f.mean / f.recent - 1;
+  const relative = f.baseline === 0 ? null : f.mean / f.baseline - 1;
   const direction = relative === null ? 0 : Math.sign(relative);
   const move =
     relative === null || Math.abs(relative) < 0.005
       ? 'to stay near'
       : `to ${relative > 0 ? 'rise' : 'fall'} ${formatRelativeChange(relative, false)} to`;
-  const text = `${f.label} is forecast ${move} ${formatValue(f.mean, f.format)} by ${f.date} (95% interval ${formatValueInterval(f.interval95, f.format)}), from ${formatValue(f.recent, f.format)} on average over the last 7 days.`;
+  const text = `${f.label} is forecast ${move} ${formatValue(f.mean, f.format)} on ${f.date} (95% interval ${formatValueInterval(f.interval95, f.format)}), against ${formatValue(f.baseline, f.format)} on ${f.baselineDate}.`;
   const bad = (bound: readonly [number, number]) =>
-    f.polarity === 'up' ? bound[1] < f.recent : f.polarity === 'down' ? bound[0] > f.recent : false;
+    f.polarity === 'up' ? bound[1] < f.baseline : f.polarity === 'down' ? bound[0] > f.baseline : false;
   if (bad(f.interval95)) return { text, importance: 0.7, topic: 'forecast', tone: 'warning' };
   if (bad(f.interval80)) return { text, importance: 0.55, topic: 'forecast', tone: 'warning' };
   return { text, importance: 0.2, topic: 'forecast', tone: toneOf(f.polarity, direction) };
