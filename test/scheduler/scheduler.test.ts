@@ -144,7 +144,9 @@ describe('no overlap', () => {
       if (context.scheduledAt === T('2026-03-01T10:00:00Z')) await held.promise;
       return { summary: 'done' };
     };
-    const s = scheduler(deps, clock, [job('latest'), job('none', { catchUp: 'none' })], slow);
+    // A day's timeout: the hour the test moves the clock on must not time the held runs out.
+    const long = { timeoutMs: 24 * 3_600_000 };
+    const s = scheduler(deps, clock, [job('latest', long), job('none', { ...long, catchUp: 'none' })], slow);
     expect((await s.tick()).started).toBe(2);
     clock.set('2026-03-01T11:00:00Z');
     expect(await s.tick()).toEqual({ claimed: 0, skipped: 1, started: 0 });
