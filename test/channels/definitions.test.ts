@@ -108,6 +108,23 @@ describe('channels: in sightline.yaml', () => {
   });
 });
 
+describe('quiet hours on a channel', () => {
+  it('reads them with the alert rules’ schema (timezone defaults to UTC) and refuses an unknown zone at load', () => {
+    const [oncall] = buildChannels(
+      channelsFrom(
+        '  oncall:\n    type: webhook\n    url: https://hooks.example.com/x\n    quietHours: { from: "22:00", to: "08:00" }\n',
+      ),
+    ).values();
+    // Minutes after local midnight, as the rules' quiet hours are read.
+    expect(oncall!.quietHours).toEqual({ from: 22 * 60, to: 8 * 60, timezone: 'UTC' });
+    expect(() =>
+      channelsFrom(
+        '  oncall:\n    type: webhook\n    url: https://hooks.example.com/x\n    quietHours: { from: "22:00", to: "08:00", timezone: Mars/Olympus }\n',
+      ),
+    ).toThrow('channels.oncall.quietHours.timezone: unknown time zone "Mars/Olympus"');
+  });
+});
+
 describe('resolving a channel at delivery', () => {
   it('substitutes every reference and types the values', () => {
     const [mail] = buildChannels(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/automation/channels/channel.ts';
 import { createChannel } from '../../src/automation/channels/create-channel.ts';
 import type { ChannelDefinition } from '../../src/automation/channels/definitions.ts';
+import { MemoryProgress } from '../../src/automation/channels/progress.ts';
 import { renderTelegram } from '../../src/automation/reports/render/telegram.ts';
 import { SightlineError } from '../../src/errors/index.ts';
 import { type BotApiServer, botError, startBotApi } from './bot-api-server.ts';
@@ -18,11 +19,11 @@ const definition: ChannelDefinition = {
   apiUrl: '${TG_API:-https://api.telegram.org}',
 };
 
-function channel(server: BotApiServer, waits: number[] = []) {
+function channel(server: BotApiServer, waits: number[] = [], progress = new MemoryProgress()) {
   return createChannel(
     definition,
     { TG_TOKEN: TOKEN, TG_CHAT: CHAT, TG_API: server.url },
-    { sleep: async (ms) => void waits.push(ms) },
+    { sleep: async (ms) => void waits.push(ms), progress },
   );
 }
 
@@ -126,6 +127,54 @@ describe('Telegram channel against a local Bot API', () => {
 });
 
 describe('Telegram failures', () => {
+  it('a retry of a delivery whose messages were accepted but whose photo was not sends only the photo', async () => {
+    let photoFailures = 0;
+    const server = await startBotApi((call) =>
+      call.method === 'sendPhoto' && photoFailures++ === 0
+        ? botError(400, 'Bad Request: IMAGE_PROCESS_FAILED')
+        : undefined,
+    );
+    const progress = new MemoryProgress();
+    try {
+      const plan = renderTelegram(oneChart, oneChartImages);
+      const first = await channel(server, [], progress)
+        .send(oneChart, { idempotencyKey: 'run-7/team/', images: oneChartImages })
+        .catch((e: unknown) => e);
+      expect(first).toBeInstanceOf(DeliveryError);
+      expect(server.calls.map((c) => c.method)).toEqual([
+        ...plan.messages.map(() => 'sendMessage'),
+        'sendPhoto',
+      ]);
+      const messageIds = server.calls.slice(0, -1).flatMap((c) => c.messageIds.map(String));
+
+      const retry = await channel(server, [], progress).send(oneChart, {
+        idempotencyKey: 'run-7/team/',
+        images: oneChartImages,
+      });
+      expect(server.calls.slice(plan.messages.length + 1).map((c) => c.method)).toEqual(['sendPhoto']);
+      expect(retry).toEqual({
+        channel: 'team',
+        type: 'telegram',
+        requests: plan.messages.length + 1,
+        ids: [...messageIds, String(server.calls.at(-1)!.messageIds[0])],
+        notes: [
+          `resumed: ${plan.messages.length} of ${plan.messages.length + 1} requests had been accepted by an earlier attempt`,
+        ],
+      });
+
+      // Complete, the delivery is forgotten: another delivery (another key) sends everything.
+      const before = server.calls.length;
+      await channel(server, [], progress).send(oneChart, {
+        idempotencyKey: 'run-8/team/',
+        images: oneChartImages,
+      });
+      expect(server.calls.length - before).toBe(plan.messages.length + 1);
+      expect(await progress.load('run-7/team/')).toEqual(new Map());
+    } finally {
+      await server.close();
+    }
+  });
+
   it('waits the retry_after a 429 asks for, then sends', async () => {
     const server = await startBotApi((_call, i) =>
       i === 0 ? botError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }) : undefined,

@@ -31,6 +31,21 @@ export interface DeliveryContext {
   readonly idempotencyKey: string;
   readonly images: readonly ChartImage[];
   readonly signal?: AbortSignal;
+  /**
+   * Where a delivery of several requests (a long Telegram report) records each accepted part, so that a
+   * retry of the same delivery (same key) sends only the parts not yet accepted. Default: this process's
+   * memory (`progress.ts`); a caller that keeps it durably (the scheduler's ledger) makes it survive a
+   * restart too.
+   */
+  readonly progress?: DeliveryProgress;
+}
+
+/** The parts of one delivery the receiver has accepted, by part (`message-1`, `photos-1`): their ids. */
+export interface DeliveryProgress {
+  load(idempotencyKey: string): Promise<ReadonlyMap<string, readonly string[]>>;
+  save(idempotencyKey: string, part: string, ids: readonly string[]): Promise<void>;
+  /** The delivery is complete: what was kept for it may go. */
+  clear(idempotencyKey: string): Promise<void>;
 }
 
 /** What the receiver accepted. */

@@ -3,10 +3,11 @@
  * so building every declared channel costs nothing and a missing variable fails only the delivery that
  * needs it (SL_CHANNEL_CONFIG, before any request).
  */
-import type { Channel } from './channel.ts';
+import type { Channel, DeliveryProgress } from './channel.ts';
 import type { ChannelDefinition } from './definitions.ts';
 import { EmailChannel } from './email.ts';
 import type { ImageHost } from './image-host.ts';
+import { processProgress } from './progress.ts';
 import { type ResolvedChannel, resolveChannel } from './resolve-channel.ts';
 import { abortableSleep, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 import { SlackChannel } from './slack.ts';
@@ -22,6 +23,8 @@ export interface CreateChannelOptions {
   imageHost?: ImageHost;
   /** Attempts and waits inside one delivery (default `DEFAULT_RETRY_POLICY`). */
   retry?: RetryPolicy;
+  /** Where multi-request deliveries record accepted parts when the delivery brings no store (default: this process's memory). */
+  progress?: DeliveryProgress;
   /** The clock of webhook timestamps (default Date.now). */
   now?: () => number;
 }
@@ -43,7 +46,10 @@ export function createChannel(
       resolveChannel(definition, variables) as Extract<ResolvedChannel, { type: T }>;
   switch (definition.type) {
     case 'telegram':
-      return new TelegramChannel(settings('telegram'), definition.name, common);
+      return new TelegramChannel(settings('telegram'), definition.name, {
+        ...common,
+        progress: options.progress ?? processProgress,
+      });
     case 'slack':
       return new SlackChannel(settings('slack'), definition.name, {
         ...common,

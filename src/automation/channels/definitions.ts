@@ -19,14 +19,23 @@
  * ```
  */
 import { z } from 'zod';
+import { quietHoursSchema } from '../../analytics/anomalies/alert-rules.ts';
 import { SightlineError } from '../../errors/index.ts';
 import { parseTemplate, type TemplatePart } from './template.ts';
 
 const text = z.string().min(1);
 
+/**
+ * Keys every channel type accepts. `quietHours` holds alert notifications to this channel inside the
+ * hours (sent when they end, if still relevant: `alerts/`), with the alert rules' own schema so both
+ * mean the same; reports go out at their scheduled time regardless.
+ */
+const common = { quietHours: quietHoursSchema.optional() };
+
 export const channelDefinitionSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('telegram'),
+    ...common,
     token: text,
     /** A numeric chat id (`-1001234567890` for a group) or `@channelname`. */
     chatId: text,
@@ -34,10 +43,12 @@ export const channelDefinitionSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('slack'),
+    ...common,
     webhookUrl: text,
   }),
   z.strictObject({
     type: z.literal('email'),
+    ...common,
     host: text,
     port: z.union([z.number().int().min(1).max(65_535), text]).default(587),
     /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
@@ -50,6 +61,7 @@ export const channelDefinitionSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('webhook'),
+    ...common,
     url: text,
     /** Signs each body with HMAC-SHA256 (`X-Sightline-Signature`); without it requests are unsigned. */
     secret: text.optional(),

@@ -11,7 +11,7 @@
 
 import type { ReportDocument } from '../reports/document.ts';
 import { renderTelegram } from '../reports/render/telegram.ts';
-import type { Channel, ChartImage, DeliveryContext, DeliveryReceipt } from './channel.ts';
+import type { Channel, ChartImage, DeliveryContext, DeliveryProgress, DeliveryReceipt } from './channel.ts';
 import { DeliveryError } from './channel.ts';
 import { type HttpAnswer, httpFailure, httpRequest } from './http.ts';
 import { encodeMultipart, type FormPart } from './multipart.ts';
@@ -35,6 +35,8 @@ export interface TelegramOptions {
   readonly fetch: typeof fetch;
   readonly sleep: Sleep;
   readonly policy: RetryPolicy;
+  /** Used when the delivery brings none. */
+  readonly progress: DeliveryProgress;
 }
 
 export class TelegramChannel implements Channel {
@@ -49,51 +51,75 @@ export class TelegramChannel implements Channel {
     this.name = name;
   }
 
-  /** Sends the text messages in order, then the charts; returns the message ids Telegram gave. */
+  /**
+   * Sends the text messages in order, then the charts; returns the message ids Telegram gave. Each
+   * accepted request is recorded in the delivery's progress, so a retry of the same delivery sends only
+   * what was not accepted yet (a chat never sees the first messages of a report twice).
+   */
   async send(document: ReportDocument, context: DeliveryContext): Promise<DeliveryReceipt> {
     const settings = this.settings();
     const plan = renderTelegram(document, context.images);
     const byFilename = new Map(context.images.map((image) => [image.filename, image]));
-    const ids: string[] = [];
-    let requests = 0;
-    for (const [i, text] of plan.messages.entries()) {
-      const result = await this.call(
-        settings,
-        'sendMessage',
-        `message ${i + 1}/${plan.messages.length}`,
-        context.signal,
-        () =>
-          JSON.stringify({
-            chat_id: settings.chatId,
-            text,
-            parse_mode: 'MarkdownV2',
-            link_preview_options: { is_disabled: true },
-          }),
-      );
-      ids.push(...messageIds(result));
-      requests++;
-    }
     const photos = plan.photos.map((photo) => {
       const image = byFilename.get(photo.filename);
       if (!image)
         throw new Error(`renderTelegram named ${photo.filename}, which is not among the document's images`);
       return { image, caption: photo.caption };
     });
+    const requests: { part: string; method: string; what: string; body: () => string | FormPart[] }[] = [];
+    for (const [i, text] of plan.messages.entries())
+      requests.push({
+        part: `message-${i + 1}`,
+        method: 'sendMessage',
+        what: `message ${i + 1}/${plan.messages.length}`,
+        body: () =>
+          JSON.stringify({
+            chat_id: settings.chatId,
+            text,
+            parse_mode: 'MarkdownV2',
+            link_preview_options: { is_disabled: true },
+          }),
+      });
     for (let start = 0; start < photos.length; start += MEDIA_GROUP_MAX) {
       const album = photos.slice(start, start + MEDIA_GROUP_MAX);
-      const what = album.map((p) => p.image.filename).join(', ');
-      const result =
-        album.length === 1
-          ? await this.call(settings, 'sendPhoto', what, context.signal, () =>
-              photoForm(settings.chatId, album[0]!),
-            )
-          : await this.call(settings, 'sendMediaGroup', what, context.signal, () =>
-              albumForm(settings.chatId, album),
-            );
-      ids.push(...messageIds(result));
-      requests++;
+      requests.push({
+        part: `photos-${start / MEDIA_GROUP_MAX + 1}`,
+        method: album.length === 1 ? 'sendPhoto' : 'sendMediaGroup',
+        what: album.map((p) => p.image.filename).join(', '),
+        body: () =>
+          album.length === 1 ? photoForm(settings.chatId, album[0]!) : albumForm(settings.chatId, album),
+      });
     }
-    return { channel: this.name, type: 'telegram', requests, ids };
+    const progress = context.progress ?? this.options.progress;
+    const key = context.idempotencyKey;
+    const done = await progress.load(key);
+    const ids: string[] = [];
+    for (const request of requests) {
+      const earlier = done.get(request.part);
+      if (earlier) {
+        ids.push(...earlier);
+        continue;
+      }
+      const result = await this.call(settings, request.method, request.what, context.signal, request.body);
+      const accepted = messageIds(result);
+      await progress.save(key, request.part, accepted);
+      ids.push(...accepted);
+    }
+    await progress.clear(key);
+    const resumed = requests.filter((r) => done.has(r.part)).length;
+    return {
+      channel: this.name,
+      type: 'telegram',
+      requests: requests.length,
+      ids,
+      ...(resumed > 0
+        ? {
+            notes: [
+              `resumed: ${resumed} of ${requests.length} requests had been accepted by an earlier attempt`,
+            ],
+          }
+        : {}),
+    };
   }
 
   /** One Bot API method, retried per the policy; returns its `result`. */
