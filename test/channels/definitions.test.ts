@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildChannels, type ChannelDefinitionSource } from '../../src/automation/channels/definitions.ts';
 import { resolveChannel } from '../../src/automation/channels/resolve-channel.ts';
 import { parseTemplate, substitute } from '../../src/automation/channels/template.ts';
-import { parseProjectFile } from '../../src/config/project-file.ts';
+import { loadProjectFile, parseProjectFile } from '../../src/config/project-file.ts';
 import { SightlineError } from '../../src/errors/index.ts';
 
 function problemsOf(source: Record<string, ChannelDefinitionSource>): string[] {
@@ -105,6 +108,32 @@ describe('channels: in sightline.yaml', () => {
       'channels.hook.secret: "${1BAD}" is not a variable reference (write ${NAME} or ${NAME:-default}; NAME is letters, digits and _)',
       'channels.hook.url: "not-a-url" is not an http(s) URL',
     ]);
+  });
+});
+
+describe('loading sightline.yaml', () => {
+  it('refuses a literal token when the project file loads, not at the first delivery', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sl-channels-'));
+    try {
+      const file = path.join(dir, 'sightline.yaml');
+      writeFileSync(
+        file,
+        'channels:\n  oncall:\n    type: telegram\n    token: "123456:ABC"\n    chatId: "-100123"\n',
+      );
+      const error = (() => {
+        try {
+          return loadProjectFile(file);
+        } catch (e) {
+          return e;
+        }
+      })() as SightlineError;
+      expect(error).toBeInstanceOf(SightlineError);
+      expect(error.toLine()).toBe(
+        'SL_CHANNEL_INVALID: channels.oncall.token: a secret must not be written in the file; write token: ${SIGHTLINE_TELEGRAM_TOKEN} and set that environment variable (fix the listed keys under channels: in sightline.yaml; secrets go in environment variables)',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

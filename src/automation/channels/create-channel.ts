@@ -20,7 +20,7 @@ export interface CreateChannelOptions {
   /** Waits between retries (default: a timer); tests pass one that records the wait and returns at once. */
   sleep?: (ms: number) => Promise<void>;
   /** Where Slack's chart images are hosted (`imageHostFor(deps)`); without one Slack gets the alt text. */
-  imageHost?: ImageHost;
+  imageHost?: ImageHost | undefined;
   /** Attempts and waits inside one delivery (default `DEFAULT_RETRY_POLICY`). */
   retry?: RetryPolicy;
   /** Where multi-request deliveries record accepted parts when the delivery brings no store (default: this process's memory). */
