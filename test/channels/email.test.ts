@@ -20,7 +20,7 @@ const definition: ChannelDefinition = {
 };
 const AUTH = { user: 'reports', pass: 's3cret' };
 const document = fixtureDocument(2);
-const images = fixtureImages(document);
+const images = await fixtureImages(document);
 
 function channel(smtp: LocalSmtp, waits: number[] = []) {
   return createChannel(

@@ -1,13 +1,12 @@
 /**
  * A small report document made by hand for the channel tests: a heading, metric tiles, a summary, charts
- * and a paragraph with characters every dialect must escape, and its chart images.
+ * and a paragraph with characters every dialect must escape, and its chart images drawn by the renderers.
  */
 
 import type { ChartImage } from '../../src/automation/channels/channel.ts';
-import { renderPng } from '../../src/automation/charts/render-png.ts';
-import { renderSvg } from '../../src/automation/charts/render-svg.ts';
 import type { ChartSpec } from '../../src/automation/charts/spec.ts';
 import type { ReportBlock, ReportDocument } from '../../src/automation/reports/document.ts';
+import { renderChartImages } from '../../src/automation/reports/render/images.ts';
 
 function lineChart(title: string, values: readonly number[]): ChartSpec {
   return {
@@ -82,24 +81,7 @@ export function fixtureDocument(charts = 1): ReportDocument {
   };
 }
 
-/** Each chart block drawn to SVG and PNG, named chart-1.png… in block order. */
-export function fixtureImages(document: ReportDocument): ChartImage[] {
-  const images: ChartImage[] = [];
-  for (const [blockIndex, block] of document.blocks.entries()) {
-    if (block.kind !== 'chart') continue;
-    const width = block.width ?? 800;
-    const height = block.height ?? 360;
-    const svg = renderSvg(block.chart, { width, height });
-    images.push({
-      blockIndex,
-      filename: `chart-${images.length + 1}.png`,
-      png: renderPng(svg),
-      svg,
-      width,
-      height,
-      title: block.title,
-      alt: block.alt,
-    });
-  }
-  return images;
+/** The document's charts drawn as every channel gets them (`renderChartImages`: chart-1.png… in block order). */
+export function fixtureImages(document: ReportDocument): Promise<ChartImage[]> {
+  return renderChartImages(document);
 }

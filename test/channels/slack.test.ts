@@ -14,7 +14,7 @@ import { type Answer, type LocalServer, startLocalServer } from './local-server.
 
 const definition: ChannelDefinition = { name: 'eng', type: 'slack', webhookUrl: '${SLACK_WEBHOOK_URL}' };
 const document = fixtureDocument(2);
-const images = fixtureImages(document);
+const images = await fixtureImages(document);
 const WEBHOOK_PATH = '/services/T000/B000/XXXXsecretXXXX';
 
 function channel(hook: LocalServer, options: { waits?: number[]; host?: WarehouseImageHost } = {}) {

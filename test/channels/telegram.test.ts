@@ -28,9 +28,9 @@ function channel(server: BotApiServer, waits: number[] = [], progress = new Memo
 }
 
 const oneChart = fixtureDocument(1);
-const oneChartImages = fixtureImages(oneChart);
+const oneChartImages = await fixtureImages(oneChart);
 const threeCharts = fixtureDocument(3);
-const threeChartImages = fixtureImages(threeCharts);
+const threeChartImages = await fixtureImages(threeCharts);
 
 describe('Telegram channel against a local Bot API', () => {
   let server: BotApiServer;
@@ -114,7 +114,7 @@ describe('Telegram channel against a local Bot API', () => {
 
   it('sends eleven charts as an album of ten and one photo', async () => {
     const document = fixtureDocument(11);
-    const images = fixtureImages(document);
+    const images = await fixtureImages(document);
     server.calls.length = 0;
     await channel(server).send(document, { idempotencyKey: 'run-3/team/', images });
     const photoCalls = server.calls.filter((c) => c.method !== 'sendMessage');

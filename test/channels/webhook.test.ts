@@ -19,7 +19,7 @@ const definition: ChannelDefinition = {
   secret: '${HOOK_SECRET}',
 };
 const document = fixtureDocument(2);
-const images = fixtureImages(document);
+const images = await fixtureImages(document);
 
 function channel(server: LocalServer, waits: number[] = []) {
   return createChannel(
