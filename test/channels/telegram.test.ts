@@ -112,6 +112,28 @@ describe('Telegram channel against a local Bot API', () => {
     expect(receipt.requests).toBe(plan.messages.length + 1);
   });
 
+  it('sends a long report as several messages, in order, each within the 4,096-character limit', async () => {
+    const base = fixtureDocument(0);
+    const long = {
+      ...base,
+      blocks: [
+        ...base.blocks,
+        ...Array.from({ length: 60 }, (_, i) => ({
+          kind: 'paragraph' as const,
+          text: `Paragraph ${i + 1}: sessions from campaign (spring-sale) rose 4.2% to 1,234.5 per day, which is more than usual.`,
+        })),
+      ],
+    };
+    const plan = renderTelegram(long, []);
+    expect(plan.messages.length).toBeGreaterThan(1);
+    server.calls.length = 0;
+    const receipt = await channel(server).send(long, { idempotencyKey: 'run-long/team/', images: [] });
+    expect(server.calls.map((c) => c.fields['text'])).toEqual(plan.messages);
+    for (const call of server.calls) expect(String(call.fields['text']).length).toBeLessThanOrEqual(4096);
+    expect(receipt.requests).toBe(plan.messages.length);
+    expect(receipt.ids).toEqual(server.calls.map((c) => String(c.messageIds[0])));
+  });
+
   it('sends eleven charts as an album of ten and one photo', async () => {
     const document = fixtureDocument(11);
     const images = await fixtureImages(document);
