@@ -12,6 +12,9 @@ import { registerInsight } from './commands/insight.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerMetrics } from './commands/metrics.ts';
 import { registerReport } from './commands/report.ts';
+import { registerRun } from './commands/run.ts';
+import { registerRuns } from './commands/runs.ts';
+import { registerScheduler } from './commands/scheduler.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSql } from './commands/sql.ts';
 import { registerStart } from './commands/start.ts';
@@ -47,6 +50,9 @@ registerStatus(program);
 registerStart(program);
 registerServe(program);
 registerKeys(program);
+registerScheduler(program);
+registerRun(program);
+registerRuns(program);
 
 try {
   await program.parseAsync(process.argv);
