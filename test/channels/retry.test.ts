@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/automation/channels/channel.ts';
 import { createChannel } from '../../src/automation/channels/create-channel.ts';
 import { MAX_KEYS, MemoryProgress } from '../../src/automation/channels/progress.ts';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, withRetry } from '../../src/automation/channels/retry.ts';
+import {
+  abortableSleep,
+  DEFAULT_RETRY_POLICY,
+  retryDelayMs,
+  withRetry,
+} from '../../src/automation/channels/retry.ts';
 import { botError, startBotApi } from './bot-api-server.ts';
 import { fixtureDocument } from './fixture.ts';
 
@@ -50,6 +55,13 @@ describe('the retry policy', () => {
     ).catch((e: unknown) => e);
     expect((error as Error).message).toBe('run timed out');
     expect(calls).toBe(1);
+  });
+
+  it('the default wait ends when the delivery is aborted, with the abort’s reason', async () => {
+    const controller = new AbortController();
+    const waiting = abortableSleep(60_000, controller.signal);
+    controller.abort(new Error('the scheduler is stopping'));
+    await expect(waiting).rejects.toThrow('the scheduler is stopping');
   });
 
   it('a 429 asking for longer than a delivery waits ends at once, retryable, for the next run', async () => {

@@ -17,8 +17,11 @@ import { WebhookChannel } from './webhook.ts';
 export interface CreateChannelOptions {
   /** The HTTP client (default: the global fetch). */
   fetch?: typeof fetch;
-  /** Waits between retries (default: a timer); tests pass one that records the wait and returns at once. */
-  sleep?: (ms: number) => Promise<void>;
+  /**
+   * Waits between retries (default: a timer that the delivery's signal cuts short); tests pass one that
+   * records the wait and returns at once.
+   */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Where Slack's chart images are hosted (`imageHostFor(deps)`); without one Slack gets the alt text. */
   imageHost?: ImageHost | undefined;
   /** Attempts and waits inside one delivery (default `DEFAULT_RETRY_POLICY`). */
@@ -37,7 +40,7 @@ export function createChannel(
 ): Channel {
   const common = {
     fetch: options.fetch ?? globalThis.fetch,
-    sleep: options.sleep ?? ((ms: number) => abortableSleep(ms)),
+    sleep: options.sleep ?? abortableSleep,
     policy: options.retry ?? DEFAULT_RETRY_POLICY,
   };
   const settings =

@@ -28,7 +28,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryAfterMs: 60_000,
 };
 
-export type Sleep = (ms: number) => Promise<void>;
+/** Waits `ms`; a real one ends early, rejecting, when the delivery's signal aborts (a run's timeout or shutdown). */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** A timer that resolves after `ms`, or rejects with the signal's reason when it aborts first. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -84,7 +85,7 @@ export async function withRetry<T>(
           error.status,
           error.retryAfterMs,
         );
-      await sleep(wait);
+      await sleep(wait, signal);
       if (signal?.aborted) throw signal.reason;
     }
   }
