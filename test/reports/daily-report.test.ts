@@ -258,3 +258,67 @@ describe('reportAction', () => {
     expect(ok.summary).toBe('sent daily (2026-09-27) to a, b, c (15 messages)');
   });
 });
+
+describe('an anomalies block', () => {
+  it('tells the flagged hours `sightline detect` finds in the period, with the root cause, first in the summary', async () => {
+    const day = '2026-09-17';
+    const r = await runCli([
+      'detect',
+      'messages_sent',
+      '--interval',
+      'hour',
+      '--from',
+      day,
+      '--to',
+      day,
+      '--json',
+      '--db',
+      db,
+    ]);
+    const flagged = (JSON.parse(r.stdout).series[0].points as { t: string; flag: boolean }[])
+      .filter((p) => p.flag && p.t.startsWith(day))
+      .map((p) => p.t);
+    expect(flagged.length).toBeGreaterThan(0);
+    const watch = {
+      name: 'watch',
+      title: 'Watch',
+      period: 'day' as const,
+      timezone: 'UTC',
+      channels: [],
+      blocks: [
+        { summary: { max: 3 } },
+        { anomalies: { metrics: ['messages_sent'], interval: 'hour' as const } },
+      ],
+    };
+    const reports = new Map([...project.reports, ['watch', watch]]);
+    const document = await buildReport(
+      { warehouse: opened.warehouse, project: { ...project, reports }, variables: {} },
+      'watch',
+      { at: Date.parse('2026-09-18T09:00:00Z') },
+    );
+    const table = document.blocks.find(
+      (b): b is Extract<ReportBlock, { kind: 'table' }> => b.kind === 'table',
+    )!;
+    // Consecutive flagged hours are one episode: [start, end) in whole hours.
+    const runs: [number, number][] = [];
+    for (const t of flagged) {
+      const h = Number(t.slice(11, 13));
+      const last = runs[runs.length - 1];
+      if (last && last[1] === h) last[1] = h + 1;
+      else runs.push([h, h + 1]);
+    }
+    const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+    expect(table.rows.map((row) => row['when'])).toEqual(
+      runs.slice(0, 3).map(([a, b]) => `on ${day} from ${hh(a)} to ${hh(b)} (UTC)`),
+    );
+    const first = document.blocks[0];
+    if (first?.kind !== 'summary') throw new Error('summary first');
+    expect(first.sentences[0]?.topic).toBe('anomaly');
+    const text = first.sentences[0]?.text ?? '';
+    expect(text.startsWith(`Messages sent rose above its expected range ${table.rows[0]!['when']}`)).toBe(
+      true,
+    );
+    // The demo plants the black_friday_blast campaign that afternoon; the root cause names it.
+    expect(text).toContain('campaign=black_friday_blast');
+  }, 60_000);
+});

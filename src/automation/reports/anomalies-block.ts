@@ -48,7 +48,9 @@ export function episodes(
   const out: Episode[] = [];
   let current: { start: number; end: number; peak: DetectedPoint & { time: number } } | undefined;
   for (const point of points) {
-    const time = parseTimestamp(point.t.length === 10 ? `${point.t}T00:00:00Z` : point.t);
+    // parseTimestamp gives microseconds (the warehouse's unit); the periods here are in milliseconds.
+    const micros = parseTimestamp(point.t);
+    const time = micros === null ? null : Math.floor(micros / 1000);
     if (time === null || time < from || time >= to || !point.flag || point.value === null) continue;
     if (current && time === current.end) {
       current.end = time + stepMs;

@@ -118,7 +118,9 @@ async function runTime(
   flags: ReportFlags,
 ): Promise<number> {
   if (flags.at !== undefined) {
-    const at = parseTimestamp(flags.at);
+    // parseTimestamp gives microseconds; reports take milliseconds.
+    const micros = parseTimestamp(flags.at);
+    const at = micros === null ? null : Math.floor(micros / 1000);
     if (at === null)
       throw new SightlineError('SL_REPORT_OPTION_INVALID', `--at ${JSON.stringify(flags.at)} is not a time`, {
         hint: 'write an ISO 8601 time such as 2026-09-28T09:00:00Z',
