@@ -84,7 +84,7 @@ describe('alert job', () => {
     expect(r.sent[0]!.key).toBe(`firing:${firing.alert!.alerts.map((a) => a.fingerprint).join('+')}`);
     // The resolve carries the same fingerprint as the firing it ends.
     expect(r.sent[1]!.document.alert!.alerts[0]!.fingerprint).toBe(firing.alert!.alerts[0]!.fingerprint);
-    expect(r.sent[1]!.document.title).toBe('Resolved: Daily active users back within expected: os=Android');
+    expect(r.sent[1]!.document.title).toBe('Daily active users back within expected: os=Android');
     const chart = firing.blocks.find((b) => b.kind === 'chart');
     expect(
       chart?.kind === 'chart' && chart.chart.panels[0]!.series.map((s) => `${s.kind}:${s.name}`),
@@ -107,7 +107,8 @@ describe('alert job', () => {
       '04-02T16:00 team repeat os=Android',
       '04-02T18:00 team resolved os=Android',
     ]);
-    expect(r.sent[1]!.document.title).toBe('Still firing: Daily active users below expected: os=Android');
+    expect(r.sent[1]!.document.title).toBe('Daily active users below expected: os=Android');
+    expect(r.sent[1]!.document.alert!.status).toBe('repeat');
     expect(r.sent[1]!.key).toMatch(/^repeat:[0-9a-f]{16}@2026-04-02T13:00:00.000Z$/);
   }, 60_000);
 

@@ -2,7 +2,8 @@
  * An alert notification as a `ReportDocument` of kind `alert`, which every channel renders like a
  * report. Firing (and repeat): the value against what was expected and the band, how long the breach has
  * held, the chart, and the root-cause sentence. Resolved: when it ended, how long it lasted, its peak.
- * Several alerts of one rule with one status (grouped) are one document, a section per group.
+ * Several alerts of one rule with one status (grouped) are one document, a section per group. The title
+ * does not say the status: renderers show `alert.status` their own way (an emoji, FIRING / RESOLVED).
  */
 import type { AlertRule } from '../../analytics/anomalies/alert-rules.ts';
 import { formatMs } from '../../analytics/anomalies/rule-state.ts';
@@ -34,8 +35,8 @@ export function alertDocument(input: AlertDocumentInput): ReportDocument {
   const about = groups.length > 0 ? `: ${groups.join('; ')}` : '';
   const title =
     status === 'resolved'
-      ? `Resolved: ${input.metricLabel} back within expected${about}`
-      : `${status === 'repeat' ? 'Still firing: ' : ''}${input.metricLabel} ${side} expected${about}`;
+      ? `${input.metricLabel} back within expected${about}`
+      : `${input.metricLabel} ${side} expected${about}`;
   const blocks: ReportBlock[] = [];
   for (const alert of alerts) {
     if (alerts.length > 1) blocks.push({ kind: 'heading', text: alert.group });
