@@ -23,7 +23,10 @@ describe('reportPeriod', () => {
       weekBefore: { from: '2026-09-20', to: '2026-09-20' },
       label: 'Sunday 27 September 2026',
     });
-    expect(periodBounds(moscow)).toEqual([Date.parse('2026-09-26T21:00:00Z'), Date.parse('2026-09-27T21:00:00Z')]);
+    expect(periodBounds(moscow)).toEqual([
+      Date.parse('2026-09-26T21:00:00Z'),
+      Date.parse('2026-09-27T21:00:00Z'),
+    ]);
   });
 
   it('takes the ISO week before the run’s week', () => {
@@ -97,7 +100,9 @@ describe('format', () => {
     expect(formatRelativeChange(0.00001)).toBe('0.00%');
     expect(formatAbsoluteChange(0.0125, 'percent')).toBe('+1.3 pp');
     expect(formatAbsoluteChange(0, 'integer')).toBe('0');
-    expect(formatChange({ previous: 17_330, absolute: -3_120, relative: -0.18 }, 'integer')).toBe('−18% (−3,120)');
+    expect(formatChange({ previous: 17_330, absolute: -3_120, relative: -0.18 }, 'integer')).toBe(
+      '−18% (−3,120)',
+    );
     expect(formatChange({ previous: 0, absolute: 5, relative: null }, 'integer')).toBe('+5');
   });
 });
