@@ -79,6 +79,7 @@ describe('channels: in sightline.yaml', () => {
     type: telegram
     token: "123456:ABC"
     chatId: "not a chat"
+    threadId: general
     apiUrl: ftp://example.com
   eng:
     type: slack
@@ -100,6 +101,7 @@ describe('channels: in sightline.yaml', () => {
       'channels.oncall.token: a secret must not be written in the file; write token: ${SIGHTLINE_TELEGRAM_TOKEN} and set that environment variable',
       'channels.oncall.apiUrl: "ftp://example.com" is not an http(s) URL',
       'channels.oncall.chatId: "not a chat" is neither a numeric chat id nor @channelname',
+      'channels.oncall.threadId: "general" is not a topic id (a whole number)',
       'channels.eng.webhookUrl: a secret must not be written in the file; write webhookUrl: ${SIGHTLINE_ENG_WEBHOOK_URL} and set that environment variable',
       'channels.mail.port: "99999" is not a port (1–65535)',
       'channels.mail.from: "reports" is not an e-mail address',

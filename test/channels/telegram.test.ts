@@ -112,6 +112,21 @@ describe('Telegram channel against a local Bot API', () => {
     expect(receipt.requests).toBe(plan.messages.length + 1);
   });
 
+  it('posts into a forum topic when threadId is set: message_thread_id on every call', async () => {
+    server.calls.length = 0;
+    const topic = createChannel(
+      { ...definition, threadId: '${TG_THREAD}' },
+      { TG_TOKEN: TOKEN, TG_CHAT: CHAT, TG_API: server.url, TG_THREAD: '17' },
+      { progress: new MemoryProgress() },
+    );
+    await topic.send(threeCharts, { idempotencyKey: 'run-topic/team/', images: threeChartImages });
+    const messages = server.calls.filter((c) => c.method === 'sendMessage');
+    expect(messages.length).toBeGreaterThan(0);
+    for (const call of messages) expect(call.fields['message_thread_id']).toBe(17);
+    expect(server.calls.at(-1)!.method).toBe('sendMediaGroup');
+    expect(server.calls.at(-1)!.fields['message_thread_id']).toBe('17');
+  });
+
   it('sends a long report as several messages, in order, each within the 4,096-character limit', async () => {
     const base = fixtureDocument(0);
     const long = {

@@ -39,6 +39,8 @@ export const channelDefinitionSchema = z.discriminatedUnion('type', [
     token: text,
     /** A numeric chat id (`-1001234567890` for a group) or `@channelname`. */
     chatId: text,
+    /** A topic of a forum supergroup (`message_thread_id`); without it messages go to the general topic. */
+    threadId: text.optional(),
     apiUrl: text.default('https://api.telegram.org'),
   }),
   z.strictObject({
@@ -152,6 +154,9 @@ export function channelProblems(name: string, definition: ChannelDefinitionSourc
     const chat = literal('chatId');
     if (chat !== undefined && !/^(-?\d+|@[A-Za-z][A-Za-z0-9_]{4,})$/.test(chat))
       problems.push(`${at('chatId')}: "${chat}" is neither a numeric chat id nor @channelname`);
+    const thread = literal('threadId');
+    if (thread !== undefined && !/^\d+$/.test(thread))
+      problems.push(`${at('threadId')}: "${thread}" is not a topic id (a whole number)`);
   }
   if (definition.type === 'email') {
     const port = typeof definition.port === 'number' ? String(definition.port) : literal('port');

@@ -13,6 +13,7 @@ export type ResolvedChannel =
       readonly name: string;
       readonly token: string;
       readonly chatId: string;
+      readonly threadId: number | undefined;
       readonly apiUrl: string;
     }
   | { readonly type: 'slack'; readonly name: string; readonly webhookUrl: string }
@@ -61,6 +62,13 @@ export function resolveChannel(
       problems.push(`${key}: "${redact(resolved)}" is not an http(s) URL`);
     return resolved.replace(/\/+$/, '');
   };
+  const thread = (value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const resolved = get('threadId', value);
+    if (resolved !== '' && !/^\d+$/.test(resolved))
+      problems.push(`threadId: "${resolved}" is not a topic id (a whole number)`);
+    return resolved === '' ? undefined : Number(resolved);
+  };
   let resolved: ResolvedChannel;
   const name = definition.name;
   switch (definition.type) {
@@ -70,6 +78,7 @@ export function resolveChannel(
         name,
         token: get('token', definition.token),
         chatId: get('chatId', definition.chatId),
+        threadId: thread(definition.threadId),
         apiUrl: url('apiUrl', definition.apiUrl),
       };
       break;

@@ -75,6 +75,7 @@ export class TelegramChannel implements Channel {
         body: () =>
           JSON.stringify({
             chat_id: settings.chatId,
+            ...(settings.threadId === undefined ? {} : { message_thread_id: settings.threadId }),
             text,
             parse_mode: 'MarkdownV2',
             link_preview_options: { is_disabled: true },
@@ -86,8 +87,7 @@ export class TelegramChannel implements Channel {
         part: `photos-${start / MEDIA_GROUP_MAX + 1}`,
         method: album.length === 1 ? 'sendPhoto' : 'sendMediaGroup',
         what: album.map((p) => p.image.filename).join(', '),
-        body: () =>
-          album.length === 1 ? photoForm(settings.chatId, album[0]!) : albumForm(settings.chatId, album),
+        body: () => (album.length === 1 ? photoForm(settings, album[0]!) : albumForm(settings, album)),
       });
     }
     const progress = context.progress ?? this.options.progress;
@@ -213,22 +213,33 @@ function png(name: string, image: ChartImage): FormPart {
   return { name, filename: image.filename, contentType: 'image/png', data: image.png };
 }
 
-function photoForm(chatId: string, photo: { image: ChartImage; caption: string }): FormPart[] {
-  const parts: FormPart[] = [{ name: 'chat_id', value: chatId }, png('photo', photo.image)];
+/** The form fields that say where a photo goes: the chat, and its topic when one is configured. */
+function destination(settings: TelegramSettings): FormPart[] {
+  const parts: FormPart[] = [{ name: 'chat_id', value: settings.chatId }];
+  if (settings.threadId !== undefined)
+    parts.push({ name: 'message_thread_id', value: String(settings.threadId) });
+  return parts;
+}
+
+function photoForm(settings: TelegramSettings, photo: { image: ChartImage; caption: string }): FormPart[] {
+  const parts: FormPart[] = [...destination(settings), png('photo', photo.image)];
   if (photo.caption)
     parts.push({ name: 'caption', value: photo.caption }, { name: 'parse_mode', value: 'MarkdownV2' });
   return parts;
 }
 
 /** The album: `media` is JSON whose items point at the form's file parts by `attach://<part name>`. */
-function albumForm(chatId: string, album: readonly { image: ChartImage; caption: string }[]): FormPart[] {
+function albumForm(
+  settings: TelegramSettings,
+  album: readonly { image: ChartImage; caption: string }[],
+): FormPart[] {
   const media = album.map((photo, i) => ({
     type: 'photo',
     media: `attach://photo${i + 1}`,
     ...(photo.caption ? { caption: photo.caption, parse_mode: 'MarkdownV2' } : {}),
   }));
   return [
-    { name: 'chat_id', value: chatId },
+    ...destination(settings),
     { name: 'media', value: JSON.stringify(media) },
     ...album.map((photo, i) => png(`photo${i + 1}`, photo.image)),
   ];
