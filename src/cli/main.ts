@@ -14,6 +14,7 @@ import { registerMetrics } from './commands/metrics.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerSilences } from './commands/silences.ts';
 import { registerScheduler } from './commands/scheduler.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSql } from './commands/sql.ts';
@@ -53,6 +54,7 @@ registerKeys(program);
 registerScheduler(program);
 registerRun(program);
 registerRuns(program);
+registerSilences(program);
 
 try {
   await program.parseAsync(process.argv);

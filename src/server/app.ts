@@ -27,6 +27,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { posthogRoutes } from './routes/posthog.ts';
 import { savedRoutes } from './routes/saved.ts';
 import { segmentRoutes } from './routes/segment.ts';
+import { silenceRoutes } from './routes/silences.ts';
 import { sqlRoutes } from './routes/sql.ts';
 import { streamRoutes } from './routes/stream.ts';
 import type { BuiltContext } from './server-context.ts';
@@ -44,6 +45,7 @@ const API_ROUTES: readonly RoutePlugin[] = [
   metricsRoutes,
   sqlRoutes,
   savedRoutes,
+  silenceRoutes,
 ];
 
 /** Routes at the server's root that authenticate by their own project key (SDK compatibility), or by

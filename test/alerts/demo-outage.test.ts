@@ -110,7 +110,7 @@ describe('the demo outage through the scheduler', () => {
     };
     const firingText = textAt(fired);
     if (process.env['SHOW_ALERT']) console.log(firingText, '\n---\n', textAt(resolved));
-    expect(firingText).toContain('FIRING: Daily active users below expected: os=Android');
+    expect(firingText).toContain('Daily active users below expected: os=Android');
     expect(firingText).not.toContain('os=iOS');
     expect(textAt(resolved)).toContain('Daily active users back within expected: os=Android');
     // The chart went as a photo with the firing notification.

@@ -160,3 +160,16 @@ export async function expireSilence(
   if (!found) throw new SightlineError('SL_NOT_FOUND', `no silence with id ${id}`);
   return found;
 }
+
+/** A silence as `sightline silences --json` and the API print it (times in ISO 8601 UTC). */
+export function silenceJson(s: Silence) {
+  const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
+  return {
+    id: s.id,
+    matchers: s.matchers,
+    startsAt: iso(s.startsAt),
+    endsAt: iso(s.endsAt),
+    createdBy: s.createdBy,
+    comment: s.comment,
+  };
+}
