@@ -8,6 +8,14 @@ import { reportImages } from './007-report-images.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, oldest first. Append new versions; never edit an applied one. */
-export const MIGRATIONS: readonly Migration[] = [starSchema, savedCohorts, apiKeys, savedInsights, scheduler, alerts, reportImages];
+export const MIGRATIONS: readonly Migration[] = [
+  starSchema,
+  savedCohorts,
+  apiKeys,
+  savedInsights,
+  scheduler,
+  alerts,
+  reportImages,
+];
 
 export { type Migration, type MigrationReport, migrate } from './migration.ts';
