@@ -192,7 +192,7 @@ export function buildAlertRules(
       policy: { for: definition.for, cooldownMs: definition.cooldown, recovery: definition.recovery },
       groupBy: definition.groupBy,
       channels: definition.channels,
-      repeatMs: definition.repeat ?? DEFAULT_REPEAT_MS,
+      ...(definition.repeat === undefined ? {} : { repeatMs: definition.repeat }),
       ...(definition.quietHours ? { quietHours: definition.quietHours } : {}),
     });
   }

@@ -16,7 +16,7 @@
  * ones of the job, with the same run id); a later run of its own would send what a lost run had sent.
  */
 import type { QuietHours } from '../../analytics/anomalies/alert-rules.ts';
-import { quietHoursSchema } from '../../analytics/anomalies/alert-rules.ts';
+import { DEFAULT_REPEAT_MS, quietHoursSchema } from '../../analytics/anomalies/alert-rules.ts';
 import { explainChange } from '../../analytics/anomalies/root-cause.ts';
 import { initialGroupState } from '../../analytics/anomalies/rule-state.ts';
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
@@ -84,7 +84,7 @@ export function alertAction(deps: AutomationDeps, options: AlertActionOptions = 
     const plan = planNotifications({
       rule: rule.name,
       at,
-      repeatMs: rule.repeatMs ?? 4 * 3_600_000,
+      repeatMs: rule.repeatMs ?? DEFAULT_REPEAT_MS,
       channels: rule.channels.map((name) => ({
         name,
         quiet: isQuiet(rule.quietHours, at) || isQuiet(channelQuietHours(deps, name), at),
