@@ -146,7 +146,7 @@ function resolve(file: string | null, source: ProjectFileSource): ProjectFile {
   const relative = (p: string | undefined): string | undefined => (p ? path.resolve(base, p) : undefined);
   const layer = buildLayer(source, file ?? PROJECT_FILE_NAME);
   const alerts = withFile(file ?? PROJECT_FILE_NAME, () => buildAlertRules(source.alerts, layer));
-  const channels = buildChannels(source.channels);
+  const channels = withFile(file ?? PROJECT_FILE_NAME, () => buildChannels(source.channels));
   const experiments = withFile(file ?? PROJECT_FILE_NAME, () => buildExperiments(source.experiments, layer));
   const reports = withFile(file ?? PROJECT_FILE_NAME, () =>
     buildReports(source.reports, { layer, experiments }),
@@ -190,7 +190,8 @@ function withFile<T>(file: string, check: () => T): T {
       (error.code === 'SL_EXPERIMENT_INVALID' ||
         error.code === 'SL_ALERT_RULE_INVALID' ||
         error.code === 'SL_JOB_INVALID' ||
-        error.code === 'SL_REPORT_INVALID')
+        error.code === 'SL_REPORT_INVALID' ||
+        error.code === 'SL_CHANNEL_INVALID')
     ) {
       const problems = ((error.details?.problems ?? []) as string[]).map((p) => `${file}: ${p}`);
       throw new SightlineError(error.code, problems.join('; '), { details: { problems } });
