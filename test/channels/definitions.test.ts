@@ -131,7 +131,7 @@ describe('loading sightline.yaml', () => {
       })() as SightlineError;
       expect(error).toBeInstanceOf(SightlineError);
       expect(error.toLine()).toBe(
-        `SL_CHANNEL_INVALID: ${file}: channels.oncall.token: a secret must not be written in the file; write token: ${SIGHTLINE_TELEGRAM_TOKEN} and set that environment variable (fix the listed keys under channels: in sightline.yaml; secrets go in environment variables)`,
+        `SL_CHANNEL_INVALID: ${file}: channels.oncall.token: a secret must not be written in the file; write token: \${SIGHTLINE_TELEGRAM_TOKEN} and set that environment variable (fix the listed keys under channels: in sightline.yaml; secrets go in environment variables)`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
