@@ -92,3 +92,52 @@ export async function createAutomation(
   });
   return { scheduler, apiJobs, jobs };
 }
+
+/**
+ * The automation of every project of one warehouse, for the server: a key sees one project, and a
+ * project's jobs (the file's, for the file's project; the API's, for any) run with that project's data.
+ * Each project's scheduler is built on first use and started when `start` is set.
+ */
+export class Automations {
+  private readonly built = new Map<string, Promise<Automation>>();
+  private started = false;
+
+  constructor(
+    private readonly base: AutomationDeps,
+    private readonly options: AutomationOptions = {},
+  ) {}
+
+  /** The automation of `projectId` (the file's jobs only for the file's own project). */
+  for(projectId: string): Promise<Automation> {
+    let automation = this.built.get(projectId);
+    if (!automation) {
+      const own = projectId === this.base.project.project;
+      const project = own ? this.base.project : { ...this.base.project, project: projectId, jobs: new Map() };
+      automation = createAutomation({ ...this.base, project }, this.options).then(async (built) => {
+        if (this.started) await built.scheduler.start();
+        return built;
+      });
+      this.built.set(projectId, automation);
+    }
+    return automation;
+  }
+
+  /** Starts the schedulers of the file's project and of every project with jobs created through the API. */
+  async start(): Promise<void> {
+    this.started = true;
+    const rows = await this.base.warehouse.query<{ project_id: string }>(
+      'SELECT DISTINCT project_id FROM meta.jobs ORDER BY project_id',
+    );
+    const projects = new Set([this.base.project.project, ...rows.map((r) => r.project_id)]);
+    for (const project of projects) {
+      const automation = await this.for(project);
+      await automation.scheduler.start();
+    }
+  }
+
+  /** Stops every started scheduler (running attempts are aborted and resume on the next start). */
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const automation of this.built.values()) await (await automation).scheduler.stop();
+  }
+}

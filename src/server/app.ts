@@ -22,6 +22,7 @@ import { forecastRoutes } from './routes/forecasts.ts';
 import { healthRoutes, PACKAGE_ROOT, VERSION } from './routes/health.ts';
 import { imageRoutes } from './routes/images.ts';
 import { insightRoutes } from './routes/insights.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { posthogRoutes } from './routes/posthog.ts';
@@ -45,6 +46,7 @@ const API_ROUTES: readonly RoutePlugin[] = [
   metricsRoutes,
   sqlRoutes,
   savedRoutes,
+  jobRoutes,
   silenceRoutes,
 ];
 

@@ -5,6 +5,7 @@
  */
 
 import type { FastifyInstance } from 'fastify';
+import type { Automations } from '../automation/automation.ts';
 import type { ProjectFile } from '../config/project-file.ts';
 import type { EventStore } from '../data/warehouse/event-store.ts';
 import type { Warehouse } from '../data/warehouse/warehouse.ts';
@@ -48,6 +49,8 @@ export interface ServerContext {
    * version and the key normalised (object keys sorted), so new data invalidates it.
    */
   run<T>(projectId: string, cacheKey: unknown | null, compute: () => Promise<T>): Promise<T>;
+  /** The scheduler and jobs of each project (started by `serve` unless --no-scheduler). */
+  readonly automations: Automations;
 }
 
 /** One file of routes. */

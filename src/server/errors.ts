@@ -63,6 +63,8 @@ export const STATUS: Partial<Record<ErrorCode, number>> = {
   SL_DETECT_INPUT_INVALID: 400,
   SL_ALERT_RULE_INVALID: 400,
   SL_EXPLAIN_INVALID: 400,
+  // A job asked to run while its previous run is still going.
+  SL_JOB_BUSY: 409,
   // Names that do not exist in the project.
   SL_UNKNOWN_METRIC: 404,
   SL_UNKNOWN_DIMENSION: 404,

@@ -4,7 +4,10 @@
  */
 
 import { AsyncLocalStorage } from 'node:async_hooks';
+import path from 'node:path';
 import type { FastifyReply } from 'fastify';
+import { Automations } from '../automation/automation.ts';
+import { readEnvironment } from '../config/env.ts';
 import type { ProjectFile } from '../config/project-file.ts';
 import type { OpenedWarehouse } from '../data/warehouse/open-warehouse.ts';
 import { type CacheOptions, type CacheOutcome, ResultCache } from './cache.ts';
@@ -24,6 +27,8 @@ export interface ServerContextOptions {
   databasePath: string;
   project: ProjectFile;
   deadLetterPath: string;
+  /** The public address of the server, for links and hosted chart images in reports. */
+  publicUrl?: string;
   /** The time limit of one `run` (default 30 s). */
   queryTimeoutMs?: number;
   cache?: CacheOptions;
@@ -43,7 +48,24 @@ export async function createServerContext(
   const cache = new ResultCache(options.cache);
   const data = await DataEvents.load(warehouse);
   const timeoutMs = options.queryTimeoutMs ?? 30_000;
+  const automations = new Automations(
+    {
+      warehouse,
+      project: options.project,
+      variables: readEnvironment().variables,
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    },
+    {
+      ingest: {
+        events,
+        deadLetterPath: options.deadLetterPath,
+        baseDir: options.project.file ? path.dirname(options.project.file) : process.cwd(),
+      },
+      log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    },
+  );
   const context: ServerContext = {
+    automations,
     warehouse,
     events,
     databasePath: options.databasePath,

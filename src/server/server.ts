@@ -27,6 +27,8 @@ export interface StartOptions extends ServerOptions {
   cache?: CacheOptions;
   /** Close on SIGINT/SIGTERM (the `serve` command); tests leave it off. */
   handleSignals?: boolean;
+  /** Run the jobs' scheduler in the server (`serve`; default off, so tests start it when they mean to). */
+  scheduler?: boolean;
 }
 
 export interface RunningServer {
@@ -59,6 +61,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     app = await buildApp(built, options);
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 3000 });
+    if (options.scheduler) await built.context.automations.start();
   } catch (error) {
     await opened.warehouse.close();
     throw error;
@@ -76,7 +79,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     closing ??= (async () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      // Requests in flight finish (their ingestion commits) before the database closes.
+      // Requests in flight finish (their ingestion commits) before the database closes; running job
+      // attempts are aborted and resume on the next start.
+      await built.context.automations.stop();
       await app.close();
       await opened.warehouse.close();
     })();

@@ -148,18 +148,24 @@ export class Scheduler {
    * attempt, or failed when none is left), then loops: tick, sleep until the next due time or retry (at
    * most 30 s, woken early when a run ends). Returns once the loop is running.
    */
-  async start(): Promise<void> {
-    if (this.loop) return;
-    this.stopping = new AbortController();
-    await this.recover();
-    this.loop = this.run();
+  start(): Promise<void> {
+    this.starting ??= (async () => {
+      this.stopping = new AbortController();
+      await this.recover();
+      this.loop = this.run();
+    })();
+    return this.starting;
   }
+
+  private starting: Promise<void> | null = null;
 
   /** Stops the loop, aborts the running attempts (they are queued to resume on the next start) and waits. */
   async stop(): Promise<void> {
+    await this.starting;
     this.stopping.abort(new Error('the scheduler is stopping'));
     await this.loop;
     this.loop = null;
+    this.starting = null;
     await this.idle();
   }
 

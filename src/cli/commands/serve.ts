@@ -14,6 +14,7 @@ interface ServeFlags extends GlobalOptions {
   host: string;
   queryTimeout: string;
   rateLimit: string;
+  scheduler: boolean;
 }
 
 function positiveInteger(flag: string, value: string, min = 1): number {
@@ -29,6 +30,8 @@ export interface ServeOptions {
   port: number;
   queryTimeoutMs?: number;
   rateLimitPerMinute?: number;
+  /** Run the jobs' scheduler in the server (default true). */
+  scheduler?: boolean;
 }
 
 /** Starts the server on the command's database until SIGINT/SIGTERM; shared by `serve` and `start`. */
@@ -40,6 +43,7 @@ export function serveDatabase(context: CommandContext, options: ServeOptions): P
     host: options.host,
     port: options.port,
     handleSignals: true,
+    scheduler: options.scheduler ?? true,
     ...(options.queryTimeoutMs !== undefined ? { queryTimeoutMs: options.queryTimeoutMs } : {}),
     ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
   });
@@ -53,6 +57,7 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--query-timeout <seconds>', 'cancel a query after this many seconds', '30')
     .option('--rate-limit <n>', 'requests per key and minute', '600')
+    .option('--no-scheduler', 'do not run the jobs of sightline.yaml and the API in this process')
     .action(
       action(async (flags: ServeFlags, command: Command) => {
         const context = commandContext(command.optsWithGlobals<ServeFlags>());
@@ -61,6 +66,7 @@ export function registerServe(program: Command): void {
           port: positiveInteger('port', flags.port, 0),
           queryTimeoutMs: positiveInteger('query-timeout', flags.queryTimeout) * 1000,
           rateLimitPerMinute: positiveInteger('rate-limit', flags.rateLimit),
+          scheduler: flags.scheduler,
         });
         process.stdout.write(`Sightline is serving ${context.databasePath} at ${server.url}\n`);
       }),
