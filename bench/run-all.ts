@@ -10,6 +10,7 @@ const BENCHES = [
   'nab.bench.ts',
   'anomaly.bench.ts',
   'server.bench.ts',
+  'reports.bench.ts',
 ];
 for (const bench of BENCHES) {
   execFileSync(
