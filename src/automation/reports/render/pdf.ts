@@ -10,8 +10,21 @@ export interface PdfOptions {
 }
 
 /**
+ * playwright-core, loaded on first use (most runs never print). It is a devDependency in package.json,
+ * so an install without dev dependencies has no PDF, the same as a machine without chromium.
+ */
+async function loadChromium(): Promise<typeof import('playwright-core').chromium | null> {
+  try {
+    return (await import('playwright-core')).chromium;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+/**
  * Returns the HTML page printed to an A4 PDF by headless chromium (through playwright-core), or null
- * when there is no chromium binary: a PDF is an extra, and a report without one is still complete
+ * when there is no chromium binary (or no playwright-core): a PDF is an extra, and a report without one is still complete
  * (`writeReportFiles` then writes the HTML only and says so). Backgrounds are printed so tinted tiles
  * keep their colours. `--no-sandbox` only as root, whose container has no user namespaces for the
  * sandbox (as in test/e2e/browser.ts).
@@ -19,8 +32,8 @@ export interface PdfOptions {
 export async function renderPdf(html: string, options: PdfOptions = {}): Promise<Uint8Array | null> {
   const executablePath = options.executablePath ?? DEFAULT_CHROMIUM;
   if (!existsSync(executablePath)) return null;
-  // Loaded on first use: most runs never print, and playwright-core is a dev-sized import.
-  const { chromium } = await import('playwright-core');
+  const chromium = await loadChromium();
+  if (chromium === null) return null;
   const browser = await chromium.launch({
     executablePath,
     headless: true,
