@@ -25,7 +25,7 @@ async function loadChromium(): Promise<typeof import('playwright-core').chromium
 /**
  * Returns the HTML page printed to an A4 PDF by headless chromium (through playwright-core), or null
  * when there is no chromium binary (or no playwright-core): a PDF is an extra, and a report without one is still complete
- * (`writeReportFiles` then writes the HTML only and says so). Backgrounds are printed so tinted tiles
+ * (`writeReportFiles` then returns no report.pdf among its paths). Backgrounds are printed so tinted tiles
  * keep their colours. `--no-sandbox` only as root, whose container has no user namespaces for the
  * sandbox (as in test/e2e/browser.ts).
  */
