@@ -63,6 +63,7 @@ export const STATUS: Partial<Record<ErrorCode, number>> = {
   SL_DETECT_INPUT_INVALID: 400,
   SL_ALERT_RULE_INVALID: 400,
   SL_EXPLAIN_INVALID: 400,
+  SL_JOB_INVALID: 400,
   // A job asked to run while its previous run is still going.
   SL_JOB_BUSY: 409,
   // Names that do not exist in the project.
@@ -70,6 +71,7 @@ export const STATUS: Partial<Record<ErrorCode, number>> = {
   SL_UNKNOWN_DIMENSION: 404,
   SL_UNKNOWN_COHORT: 404,
   SL_UNKNOWN_EXPERIMENT: 404,
+  SL_JOB_NOT_FOUND: 404,
   // Well-formed, but not answerable on this data.
   SL_DIALECT_CAPABILITY: 422,
   SL_INSIGHT_TOO_LARGE: 422,
