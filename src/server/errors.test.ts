@@ -16,6 +16,7 @@ describe('HTTP status of error codes', () => {
     expect(fiveHundreds).toEqual(
       [
         'SL_CHART_FONT_MISSING',
+        'SL_CHANNEL_CONFIG',
         'SL_CONFIG_INVALID',
         'SL_CONFIG_NOT_FOUND',
         'SL_DB_LOCKED',

@@ -64,6 +64,10 @@ export const STATUS: Partial<Record<ErrorCode, number>> = {
   SL_ALERT_RULE_INVALID: 400,
   SL_EXPLAIN_INVALID: 400,
   SL_JOB_INVALID: 400,
+  SL_REPORT_INVALID: 400,
+  SL_REPORT_OPTION_INVALID: 400,
+  SL_SILENCE_INVALID: 400,
+  SL_CHANNEL_INVALID: 400,
   // A job asked to run while its previous run is still going.
   SL_JOB_BUSY: 409,
   // Names that do not exist in the project.
@@ -72,6 +76,9 @@ export const STATUS: Partial<Record<ErrorCode, number>> = {
   SL_UNKNOWN_COHORT: 404,
   SL_UNKNOWN_EXPERIMENT: 404,
   SL_JOB_NOT_FOUND: 404,
+  SL_REPORT_UNKNOWN: 404,
+  // A channel needs an environment variable the server was started without.
+  SL_CHANNEL_CONFIG: 503,
   // Well-formed, but not answerable on this data.
   SL_DIALECT_CAPABILITY: 422,
   SL_INSIGHT_TOO_LARGE: 422,
