@@ -86,7 +86,9 @@ async function buildBlock(
   if ('metrics' in block) {
     const items = await metricValues(ctx, period, block.metrics);
     return {
-      blocks: [{ kind: 'metrics', ...(block.title ? { title: block.title } : {}), items }],
+      blocks: [
+        { kind: 'metrics', ...(block.title ? { title: block.title } : {}), items, period: period.unit },
+      ],
       findings: items.map((metric) => ({ kind: 'movement', metric, unit: period.unit })),
     };
   }

@@ -82,7 +82,13 @@ export type ReportBlock =
   /** The executive summary: sentences, most important first. */
   | { readonly kind: 'summary'; readonly sentences: readonly SummarySentence[] }
   /** Metric tiles with their changes. */
-  | { readonly kind: 'metrics'; readonly title?: string; readonly items: readonly MetricValue[] }
+  | {
+      readonly kind: 'metrics';
+      readonly title?: string;
+      readonly items: readonly MetricValue[];
+      /** What `previousPeriod` compares with: the day before (`d/d`, the default) or the week before (`w/w`). */
+      readonly period?: 'day' | 'week';
+    }
   /** A chart; `alt` says in words what it shows (for text-only channels and screen readers). */
   | {
       readonly kind: 'chart';

@@ -109,7 +109,7 @@ function listReports(reports: ReadonlyMap<string, ReportDefinition>): string {
  * The run time the report is built as of: `--at`; else the start (in the report's zone) of the day
  * after `--date`, or for a weekly report of the Monday after `--date`'s ISO week, so the period is that
  * day or week; by default `--date` is the day of the latest event, so `sightline report daily` right
- * after `sightline demo` reports on the demo's last day.
+ * after `sightline demo` reports on the demo's last day, and a weekly report the last complete week.
  */
 async function runTime(
   warehouse: Warehouse,
@@ -134,7 +134,13 @@ async function runTime(
         'SL_REPORT_OPTION_INVALID',
         `--date ${JSON.stringify(day)} is not a YYYY-MM-DD date`,
       );
-  } else day = await latestEventDay(warehouse, project, definition.timezone);
+  } else {
+    day = await latestEventDay(warehouse, project, definition.timezone);
+    // By default a weekly report covers the latest complete week: the week of a latest event before
+    // Sunday has days with no data yet, which would read as a collapse (and as anomalies) in its last days.
+    const sunday = new Date(`${day}T00:00:00Z`).getUTCDay() === 0;
+    if (definition.period === 'week' && !sunday) day = addDays(day, -7);
+  }
   // A weekly report run on the Monday after the day's week covers that week.
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
   const next = definition.period === 'week' ? addDays(day, weekday === 0 ? 1 : 8 - weekday) : addDays(day, 1);

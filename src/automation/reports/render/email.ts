@@ -82,7 +82,7 @@ export function plainText(document: ReportDocument, images: readonly ChartImage[
       case 'metrics':
         if (block.title) out.push(block.title);
         for (const item of block.items) {
-          const changes = metricChanges(item).map((c) => c.text);
+          const changes = metricChanges(item, block.period).map((c) => c.text);
           out.push(`${item.label}: ${metricValue(item)}${changes.length ? ` (${changes.join(', ')})` : ''}`);
         }
         break;

@@ -106,7 +106,7 @@ function metricsHtml(block: Extract<ReportBlock, { kind: 'metrics' }>): string {
     ? `<div style="${FONT};font-size:14px;font-weight:bold;color:${TEXT};margin:16px 0 6px">${escapeHtml(block.title)}</div>`
     : '';
   const cells = block.items.map((item) => {
-    const changes = metricChanges(item)
+    const changes = metricChanges(item, block.period)
       .map(
         (c) => `<div style="${FONT};font-size:12px;color:${TONE_COLOR[c.tone]}">${escapeHtml(c.text)}</div>`,
       )

@@ -52,15 +52,18 @@ export interface ChangePart {
   readonly tone: Tone;
 }
 
-/** A metric's changes as short phrases: day over day (`d/d`), then week over week (`w/w`). */
-export function metricChanges(item: MetricValue): ChangePart[] {
+/**
+ * A metric's changes as short phrases: against the period before (`d/d` in a daily report, `w/w` in a
+ * weekly one), then week over week (`w/w`).
+ */
+export function metricChanges(item: MetricValue, period: 'day' | 'week' = 'day'): ChangePart[] {
   const parts: ChangePart[] = [];
   const add = (change: Change | undefined, period: string) => {
     if (change === undefined) return;
     const text = `${changeArrow(change)} ${formatChange(change, item.format)} ${period}`;
     parts.push({ text, tone: changeTone(change, item.polarity) });
   };
-  add(item.previousPeriod, 'd/d');
+  add(item.previousPeriod, period === 'week' ? 'w/w' : 'd/d');
   add(item.previousWeek, 'w/w');
   return parts;
 }
@@ -69,8 +72,8 @@ export function metricChanges(item: MetricValue): ChangePart[] {
  * The tone a metric is headed with: that of its day-over-day change, else its week-over-week one;
  * neutral without either.
  */
-export function metricTone(item: MetricValue): Tone {
-  return metricChanges(item)[0]?.tone ?? 'neutral';
+export function metricTone(item: MetricValue, period: 'day' | 'week' = 'day'): Tone {
+  return metricChanges(item, period)[0]?.tone ?? 'neutral';
 }
 
 /** The metric's value in its format (`12,345`, `4.1%`, `–` for no data). */

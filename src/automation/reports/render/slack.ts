@@ -95,9 +95,9 @@ function blockOf(block: ReportBlock, imageUrl: string | undefined): SlackBlock[]
     case 'metrics': {
       const out: SlackBlock[] = block.title ? sections([`*${escapeMrkdwn(block.title)}*`]) : [];
       const fields = block.items.map((item): SlackText => {
-        const changes = metricChanges(item).map((c) => escapeMrkdwn(c.text));
+        const changes = metricChanges(item, block.period).map((c) => escapeMrkdwn(c.text));
         const lines = [
-          `${TONE_SLACK[metricTone(item)]} *${escapeMrkdwn(item.label)}*`,
+          `${TONE_SLACK[metricTone(item, block.period)]} *${escapeMrkdwn(item.label)}*`,
           escapeMrkdwn(metricValue(item)),
         ];
         if (changes.length > 0) lines.push(changes.join(' · '));

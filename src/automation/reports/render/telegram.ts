@@ -99,9 +99,11 @@ function blockSection(block: ReportBlock, hasImage: boolean): Unit[] {
       const units = block.title ? [line(bold(block.title))] : [];
       for (const item of block.items) {
         units.push(
-          line(`${TONE_EMOJI[metricTone(item)]} ${bold(item.label)}: ${escapeMarkdownV2(metricValue(item))}`),
+          line(
+            `${TONE_EMOJI[metricTone(item, block.period)]} ${bold(item.label)}: ${escapeMarkdownV2(metricValue(item))}`,
+          ),
         );
-        const changes = metricChanges(item).map((c) => c.text);
+        const changes = metricChanges(item, block.period).map((c) => c.text);
         if (changes.length > 0) units.push(line(`      ${escapeMarkdownV2(changes.join(' · '))}`));
       }
       return units;
