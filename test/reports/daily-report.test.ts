@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../src/analytics/insights/date-range.ts';
 import { DeliveryError, type DeliveryReceipt } from '../../src/automation/channels/channel.ts';
 import { buildReport } from '../../src/automation/reports/build-report.ts';
 import type { MetricValue, ReportBlock, ReportDocument } from '../../src/automation/reports/document.ts';
@@ -181,6 +182,18 @@ describe('the weekly report of the demo', () => {
       at: AT,
     });
     expect(weekly.period).toEqual({ from: '2026-09-21', to: END, timezone: 'UTC' });
+    // Over a week, DAU is the mean of the week's days (the week's distinct users would be WAU), and
+    // views the week's total.
+    const days = async (monday: string) => {
+      let sum = 0;
+      for (let k = 0; k < 7; k++) sum += await users(addDays(monday, k), addDays(monday, k + 1));
+      return sum / 7;
+    };
+    const dau = metric(weekly, 'dau');
+    expect(dau.label).toBe('Daily active users (average per day)');
+    expect(dau.value).toBeCloseTo(await days('2026-09-21'), 9);
+    expect(dau.previousPeriod?.previous).toBeCloseTo(await days('2026-09-14'), 9);
+    expect(metric(weekly, 'views').value).toBe(await events('view', '2026-09-21', '2026-09-28'));
     const r = await runCli(['experiment', 'analyze', 'feed_ranking_v2', '--json', '--db', db]);
     expect(r.stderr).toBe('');
     const cli = JSON.parse(r.stdout);

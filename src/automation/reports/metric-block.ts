@@ -42,12 +42,59 @@ export async function metricValues(
     to: period.to,
     timeZone: period.timezone,
   })) as TrendsResult;
+  // A daily count of distinct users (DAU) over a week is the mean of its days, as people read "DAU last
+  // week"; the week's distinct users would be WAU under DAU's name (2,941 against days of about 800 on
+  // the demo).
+  const daily = kinds.map((k) => period.unit === 'week' && isDailyDistinct(ctx, k.metric));
+  const days = daily.some(Boolean)
+    ? ((await runInsight(ctx, 'trends', {
+        series: kinds.filter((_, i) => daily[i]).map((k) => ({ metric: k.metric })),
+        interval: 'day',
+        from,
+        to: period.to,
+        timeZone: period.timezone,
+      })) as TrendsResult)
+    : undefined;
   const values: MetricValue[] = [];
+  let d = 0;
   for (const [i, kind] of kinds.entries()) {
-    const points = trends.series[i]?.points ?? [];
-    values.push(await metricValue(ctx, period, kind, points));
+    const points = daily[i]
+      ? weeklyMeans(days?.series[d++]?.points ?? [], period.from)
+      : (trends.series[i]?.points ?? []);
+    const value = await metricValue(ctx, period, kind, points);
+    values.push(daily[i] ? { ...value, label: `${value.label} (average per day)` } : value);
   }
   return values;
+}
+
+/** A metric counting distinct users per day (a `unique_users` metric without a trailing window). */
+function isDailyDistinct(ctx: InsightContext, name: string): boolean {
+  const definition = ctx.layer.metric(name);
+  return definition.type === 'unique_users' && definition.window === 1;
+}
+
+/**
+ * Daily points as one point per week, dated by the week's first day, weeks aligned on `weekStart`: the
+ * mean of the days that have a value (a week with none has none).
+ */
+function weeklyMeans(
+  points: readonly { t: string; value: number | null }[],
+  weekStart: string,
+): { t: string; value: number | null }[] {
+  const weeks = new Map<string, { sum: number; n: number }>();
+  const origin = Date.parse(`${weekStart}T00:00:00Z`);
+  for (const p of points) {
+    const day = p.t.slice(0, 10);
+    const offset = Math.floor((Date.parse(`${day}T00:00:00Z`) - origin) / 86_400_000);
+    const start = addDays(weekStart, Math.floor(offset / 7) * 7);
+    const week = weeks.get(start) ?? { sum: 0, n: 0 };
+    if (p.value !== null) {
+      week.sum += p.value;
+      week.n++;
+    }
+    weeks.set(start, week);
+  }
+  return [...weeks].map(([t, w]) => ({ t, value: w.n > 0 ? w.sum / w.n : null }));
 }
 
 async function metricValue(
