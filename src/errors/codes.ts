@@ -374,6 +374,7 @@ export const ERROR_CODES = {
   },
   SL_CHANNEL_INVALID: {
     summary:
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is the reference syntax being described
       'A channel in sightline.yaml has a malformed ${NAME} reference, a secret (token, Slack webhook URL, SMTP password, webhook secret) written in the file instead of as ${NAME}, or a literal URL, port, chat id or address that is not one.',
     hint: 'fix the listed keys under channels: in sightline.yaml; secrets go in environment variables',
   },

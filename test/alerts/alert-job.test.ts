@@ -35,6 +35,7 @@ afterAll(async () => {
 const telegram = (name: string): ChannelDefinition => ({
   name,
   type: 'telegram',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a channel reference, substituted at delivery
   token: '${T}',
   chatId: '1',
   apiUrl: 'http://127.0.0.1:9',

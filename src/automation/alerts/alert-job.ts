@@ -16,7 +16,7 @@
  * ones of the job, with the same run id); a later run of its own would send what a lost run had sent.
  */
 import type { QuietHours } from '../../analytics/anomalies/alert-rules.ts';
-import { DEFAULT_REPEAT_MS, quietHoursSchema } from '../../analytics/anomalies/alert-rules.ts';
+import { DEFAULT_REPEAT_MS } from '../../analytics/anomalies/alert-rules.ts';
 import { explainChange } from '../../analytics/anomalies/root-cause.ts';
 import { initialGroupState } from '../../analytics/anomalies/rule-state.ts';
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
@@ -203,13 +203,7 @@ function labelOf(deps: AutomationDeps, metric: string): string {
   return definition.label ?? metric;
 }
 
-/**
- * A channel's own quiet hours. The `channels:` schema does not declare `quietHours` yet; when it does,
- * the value is read here with the rule's schema, so both mean the same.
- */
+/** A channel's own quiet hours (the `channels:` schema reads them with the rules' schema, so both mean the same). */
 function channelQuietHours(deps: AutomationDeps, name: string): QuietHours | undefined {
-  const definition = deps.project.channels.get(name) as { quietHours?: unknown } | undefined;
-  if (definition?.quietHours === undefined) return undefined;
-  const parsed = quietHoursSchema.safeParse(definition.quietHours);
-  return parsed.success ? parsed.data : undefined;
+  return deps.project.channels.get(name)?.quietHours;
 }
