@@ -1,11 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertAction } from '../../src/automation/alerts/alert-job.ts';
+import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/automation/channels/channel.ts';
-import type { ChannelDefinition } from '../../src/automation/channels/definitions.ts';
-import type { Warehouse } from '../../src/data/warehouse/warehouse.ts';
-import { tempDir } from '../helpers/cli.ts';
-import { alertDeps, buildAlertWarehouse } from './alert-fixture.ts';
-import { AlertRunner } from './run-context.ts';
+import { twoDropsWarehouse } from './two-drops.ts';
 
 /**
  * The alert job on a small warehouse with two planted drops of hourly users: both OS on 29 March
@@ -14,53 +9,8 @@ import { AlertRunner } from './run-context.ts';
  * 13:00 evaluation and iOS at 14:00; on 2 April it fires Android at the 09:00 evaluation (10:00 run) and
  * resolves it at 17:00 (18:00 run): `replayAlertRule` over the same data gives these transitions.
  */
-const { dir, cleanup } = tempDir('sl-alert-job-');
-let warehouse: Warehouse;
-
-beforeAll(async () => {
-  warehouse = await buildAlertWarehouse(dir, {
-    from: '2026-03-01',
-    days: 35,
-    drops: [
-      { os: ['Android', 'iOS'], start: '2026-03-29T06:00:00Z', end: '2026-03-29T12:00:00Z', factor: 0.1 },
-      { os: ['Android'], start: '2026-04-02T06:00:00Z', end: '2026-04-02T16:00:00Z', factor: 0.1 },
-    ],
-  });
-}, 60_000);
-afterAll(async () => {
-  await warehouse?.close();
-  cleanup();
-});
-
-const telegram = (name: string): ChannelDefinition => ({
-  name,
-  type: 'telegram',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a channel reference, substituted at delivery
-  token: '${T}',
-  chatId: '1',
-  apiUrl: 'http://127.0.0.1:9',
-});
-
-function runner(rule: string, extra: Record<string, unknown> = {}, channels = ['team']): AlertRunner {
-  const deps = alertDeps(
-    warehouse,
-    {
-      [rule]: {
-        metric: 'dau',
-        interval: 'hour',
-        direction: 'down',
-        for: '2h',
-        recovery: 2,
-        groupBy: ['os'],
-        channels,
-        repeat: '1d',
-        ...extra,
-      },
-    },
-    channels.map(telegram),
-  );
-  return new AlertRunner(alertAction(deps, { explain: false }), rule);
-}
+const drops = twoDropsWarehouse('sl-alert-job-');
+const runner = drops.runner;
 
 describe('alert job', () => {
   it('groups two OS firing in one evaluation into one notification, and resolves each when it ends', async () => {

@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertAction } from '../../src/automation/alerts/alert-job.ts';
+import { describe, expect, it } from 'vitest';
 import { createSilence, listSilences } from '../../src/automation/alerts/silences.ts';
 import { listNotifications } from '../../src/automation/alerts/state-store.ts';
-import type { ChannelDefinition } from '../../src/automation/channels/definitions.ts';
-import type { Warehouse } from '../../src/data/warehouse/warehouse.ts';
-import { tempDir } from '../helpers/cli.ts';
-import { alertDeps, buildAlertWarehouse } from './alert-fixture.ts';
-import { AlertRunner } from './run-context.ts';
+import { twoDropsWarehouse } from './two-drops.ts';
 
 /**
  * Silences and quiet hours of the alert job, on the warehouse of `alert-job.test.ts`: a small warehouse with two planted drops of hourly users: both OS on 29 March
@@ -15,58 +10,13 @@ import { AlertRunner } from './run-context.ts';
  * 13:00 evaluation and iOS at 14:00; on 2 April it fires Android at the 09:00 evaluation (10:00 run) and
  * resolves it at 17:00 (18:00 run): `replayAlertRule` over the same data gives these transitions.
  */
-const { dir, cleanup } = tempDir('sl-alert-quiet-');
-let warehouse: Warehouse;
-
-beforeAll(async () => {
-  warehouse = await buildAlertWarehouse(dir, {
-    from: '2026-03-01',
-    days: 35,
-    drops: [
-      { os: ['Android', 'iOS'], start: '2026-03-29T06:00:00Z', end: '2026-03-29T12:00:00Z', factor: 0.1 },
-      { os: ['Android'], start: '2026-04-02T06:00:00Z', end: '2026-04-02T16:00:00Z', factor: 0.1 },
-    ],
-  });
-}, 60_000);
-afterAll(async () => {
-  await warehouse?.close();
-  cleanup();
-});
-
-const telegram = (name: string): ChannelDefinition => ({
-  name,
-  type: 'telegram',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a channel reference, substituted at delivery
-  token: '${T}',
-  chatId: '1',
-  apiUrl: 'http://127.0.0.1:9',
-});
-
-function runner(rule: string, extra: Record<string, unknown> = {}, channels = ['team']): AlertRunner {
-  const deps = alertDeps(
-    warehouse,
-    {
-      [rule]: {
-        metric: 'dau',
-        interval: 'hour',
-        direction: 'down',
-        for: '2h',
-        recovery: 2,
-        groupBy: ['os'],
-        channels,
-        repeat: '1d',
-        ...extra,
-      },
-    },
-    channels.map(telegram),
-  );
-  return new AlertRunner(alertAction(deps, { explain: false }), rule);
-}
+const drops = twoDropsWarehouse('sl-alert-quiet-');
+const runner = drops.runner;
 
 describe('alert job: silences and quiet hours', () => {
   it('records a silenced alert without sending it, and notifies it when the silence ends while it still fires', async () => {
     await createSilence(
-      warehouse,
+      drops.warehouse,
       'default',
       {
         matchers: { rule: 'silenced', group: { os: 'Android' } },
@@ -78,7 +28,7 @@ describe('alert job: silences and quiet hours', () => {
     );
     // A silence over the whole incident: nothing is sent, the resolve is folded.
     await createSilence(
-      warehouse,
+      drops.warehouse,
       'default',
       {
         matchers: { rule: 'silenced_all' },
@@ -90,7 +40,7 @@ describe('alert job: silences and quiet hours', () => {
     const r = runner('silenced');
     await r.hourly('2026-04-02T04:00:00Z', '2026-04-02T20:00:00Z');
     expect(r.lines()).toEqual(['04-02T12:00 team firing os=Android', '04-02T18:00 team resolved os=Android']);
-    const history = await listNotifications(warehouse, 'default', 'silenced');
+    const history = await listNotifications(drops.warehouse, 'default', 'silenced');
     expect(history.map((h) => `${h.at.slice(5, 16)} ${h.status} ${h.group}`)).toEqual([
       '04-02T10:00 silenced os=Android',
       '04-02T12:00 firing os=Android',
@@ -99,12 +49,12 @@ describe('alert job: silences and quiet hours', () => {
     const all = runner('silenced_all');
     await all.hourly('2026-04-02T04:00:00Z', '2026-04-02T20:00:00Z');
     expect(all.lines()).toEqual([]);
-    expect((await listNotifications(warehouse, 'default', 'silenced_all')).map((h) => h.status)).toEqual([
-      'silenced',
-      'folded',
-    ]);
     expect(
-      (await listSilences(warehouse, 'default', { activeAt: Date.parse('2026-04-02T11:00:00Z') })).length,
+      (await listNotifications(drops.warehouse, 'default', 'silenced_all')).map((h) => h.status),
+    ).toEqual(['silenced', 'folded']);
+    expect(
+      (await listSilences(drops.warehouse, 'default', { activeAt: Date.parse('2026-04-02T11:00:00Z') }))
+        .length,
     ).toBe(2);
   }, 60_000);
 
@@ -129,7 +79,7 @@ describe('alert job: silences and quiet hours', () => {
     await folded.hourly('2026-04-02T04:00:00Z', '2026-04-02T23:00:00Z');
     expect(folded.lines()).toEqual([]);
     expect(
-      (await listNotifications(warehouse, 'default', 'quiet_all')).map(
+      (await listNotifications(drops.warehouse, 'default', 'quiet_all')).map(
         (h) => `${h.status} ${h.at.slice(11, 16)}`,
       ),
     ).toEqual(['held 10:00', 'folded 18:00']);

@@ -314,3 +314,23 @@ export function toMs(value: string | null | undefined): number | null {
   if (Number.isNaN(t)) throw new Error(`not a timestamp: ${value}`);
   return t;
 }
+
+/** A run as `sightline runs --json` and the API print it: times in ISO 8601 UTC. */
+export function runJson(run: RunRecord): Record<string, unknown> {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return {
+    runId: run.runId,
+    job: run.job,
+    trigger: run.trigger,
+    scheduledAt: iso(run.scheduledAt),
+    status: run.status,
+    attempts: run.attempts,
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    nextAttemptAt: iso(run.nextAttemptAt),
+    summary: run.summary,
+    error: run.error,
+    details: run.details,
+    log: run.log,
+  };
+}

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { runJson } from '../../automation/scheduler/run-store.ts';
 import type { DeliverySummary } from '../../automation/scheduler/scheduler.ts';
 import { action } from '../cli-error.ts';
 import { commandContext, type GlobalOptions } from '../context.ts';
-import { runJson } from './runs.ts';
 import { automationFor, openForJobs } from './scheduler.ts';
 
 /**

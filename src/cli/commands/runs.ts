@@ -1,29 +1,9 @@
 import type { Command } from 'commander';
-import { type RunRecord, RunStore } from '../../automation/scheduler/run-store.ts';
+import { RunStore, runJson } from '../../automation/scheduler/run-store.ts';
 import { isSightlineError, SightlineError } from '../../errors/index.ts';
 import { action } from '../cli-error.ts';
 import { commandContext, type GlobalOptions, openForCommand } from '../context.ts';
 import { formatTable } from '../format.ts';
-
-/** A run as `--json` and the API print it: times in ISO 8601 UTC. */
-export function runJson(run: RunRecord): Record<string, unknown> {
-  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-  return {
-    runId: run.runId,
-    job: run.job,
-    trigger: run.trigger,
-    scheduledAt: iso(run.scheduledAt),
-    status: run.status,
-    attempts: run.attempts,
-    startedAt: iso(run.startedAt),
-    finishedAt: iso(run.finishedAt),
-    nextAttemptAt: iso(run.nextAttemptAt),
-    summary: run.summary,
-    error: run.error,
-    details: run.details,
-    log: run.log,
-  };
-}
 
 /** `sightline runs [--job J] [--limit N] [--json]`: the run history, newest scheduled time first. */
 export function registerRuns(program: Command): void {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { apiJobSchema } from '../../automation/scheduler/api-jobs.ts';
 import { nextDueAt } from '../../automation/scheduler/due-times.ts';
 import type { JobDefinition } from '../../automation/scheduler/job.ts';
-import type { RunRecord } from '../../automation/scheduler/run-store.ts';
+import { type RunRecord, runJson } from '../../automation/scheduler/run-store.ts';
 import { SightlineError } from '../../errors/index.ts';
 import { requireRole } from '../auth.ts';
 import type { RoutePlugin } from '../context.ts';
@@ -22,25 +22,6 @@ const runsQuery = z.strictObject({
 });
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-
-/** A run as the API answers it (the same fields as `sightline runs --json`). */
-function runBody(run: RunRecord): Record<string, unknown> {
-  return {
-    runId: run.runId,
-    job: run.job,
-    trigger: run.trigger,
-    scheduledAt: iso(run.scheduledAt),
-    status: run.status,
-    attempts: run.attempts,
-    startedAt: iso(run.startedAt),
-    finishedAt: iso(run.finishedAt),
-    nextAttemptAt: iso(run.nextAttemptAt),
-    summary: run.summary,
-    error: run.error,
-    details: run.details,
-    log: run.log,
-  };
-}
 
 function jobBody(job: JobDefinition, now: number, last: RunRecord | undefined): Record<string, unknown> {
   return {
@@ -56,7 +37,7 @@ function jobBody(job: JobDefinition, now: number, last: RunRecord | undefined): 
     timeoutMs: job.timeoutMs,
     enabled: job.enabled,
     nextRunAt: job.enabled ? iso(nextDueAt(job, now)) : null,
-    lastRun: last ? runBody(last) : null,
+    lastRun: last ? runJson(last) : null,
   };
 }
 
@@ -119,7 +100,7 @@ export const jobRoutes: RoutePlugin = (app, context) => {
     async (request) => {
       requireRole(request, 'editor');
       const { scheduler } = await automation(request.principal.projectId);
-      return runBody(await scheduler.runNow(request.params.name));
+      return runJson(await scheduler.runNow(request.params.name));
     },
   );
 
@@ -135,6 +116,6 @@ export const jobRoutes: RoutePlugin = (app, context) => {
       ...(parsed.data.job ? { job: parsed.data.job } : {}),
       limit: parsed.data.limit,
     });
-    return { runs: runs.map(runBody) };
+    return { runs: runs.map(runJson) };
   });
 };
