@@ -16,6 +16,7 @@ import { loadProjectFile } from '../src/config/project-file.ts';
 import { DuckDBWarehouse } from '../src/data/warehouse/duckdb/duckdb-warehouse.ts';
 import { funnelReferenceSql } from './insights/funnel-reference.ts';
 import { retentionReferenceSql } from './insights/retention-reference.ts';
+import { warmMedianMs } from './table.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'bench/.out');
@@ -70,17 +71,7 @@ function shift(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-async function time(run: () => Promise<unknown>): Promise<number> {
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
-}
+const time = (run: () => Promise<unknown>) => warmMedianMs(run, RUNS);
 
 const insight = (type: string, spec: Record<string, unknown>) => () =>
   runInsight(new InsightContext(warehouse, layer, 'default'), type, spec);

@@ -28,7 +28,7 @@ import { loadProjectFile } from '../src/config/project-file.ts';
 import { DuckDBWarehouse } from '../src/data/warehouse/duckdb/duckdb-warehouse.ts';
 import { MIGRATIONS } from '../src/data/warehouse/migrations/index.ts';
 import { migrate } from '../src/data/warehouse/migrations/migration.ts';
-import { printTable } from './table.ts';
+import { median, printTable, warmMedianMs } from './table.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const arg = (name: string): string | undefined => {
@@ -50,21 +50,7 @@ if (!existsSync(db)) {
   );
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function time(run: () => Promise<unknown>): Promise<number> {
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
-  }
-  return median(times);
-}
+const time = (run: () => Promise<unknown>) => warmMedianMs(run, RUNS);
 
 const ms = (v: number) => `${v < 10 ? v.toFixed(2) : v.toFixed(0)} ms`;
 

@@ -6,3 +6,21 @@ export function printTable(rows: readonly Record<string, string | number>[]): vo
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(keys.map((k, i) => String(r[k]).padEnd(widths[i]!)).join('  '));
 }
+
+/** The median of `runs` timed calls of `run` (ms), after one untimed warm-up call. */
+export async function warmMedianMs(run: () => Promise<unknown>, runs: number): Promise<number> {
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+/** The middle value (the upper one of an even count). */
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
