@@ -9,13 +9,13 @@
  * the runs a killed process left `running`.
  */
 import { SightlineError } from '../../errors/index.ts';
-import type { Channel, ChartImage, DeliveryReceipt } from '../channels/channel.ts';
+import type { Channel, ChartImage } from '../channels/channel.ts';
 import { DeliveryError } from '../channels/channel.ts';
 import type { AutomationDeps } from '../project.ts';
 import type { ReportDocument } from '../reports/document.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
-import { DeliveryLedger, type DeliveryRecord } from './delivery-ledger.ts';
+import { DeliveryLedger } from './delivery-ledger.ts';
 import { GRACE_MS, nextDueAt, planDue } from './due-times.ts';
 import {
   actionKind,
@@ -25,6 +25,7 @@ import {
   type RunContext,
   type RunResult,
 } from './job.ts';
+import { RunDeliveries } from './run-deliveries.ts';
 import { type Claim, type RunRecord, RunStore, runIdOf } from './run-store.ts';
 
 export interface SchedulerOptions {
@@ -52,23 +53,13 @@ export interface TickReport {
   readonly started: number;
 }
 
-/** A delivery as a run's `details.deliveries` lists it. */
-export interface DeliverySummary {
-  readonly channel: string;
-  readonly key: string;
-  readonly status: DeliveryRecord['status'];
-  readonly attempts: number;
-  readonly requests: number;
-  readonly ids: readonly string[];
-  readonly error?: string;
-}
-
 /** How long the loop sleeps at most between ticks (jobs created through the API are seen this fast). */
 const MAX_SLEEP_MS = 30_000;
 
 export class Scheduler {
   readonly runs: RunStore;
   readonly ledger: DeliveryLedger;
+  private readonly deliveries: RunDeliveries;
   readonly clock: Clock;
   private readonly options: SchedulerOptions;
   private readonly concurrency: number;
@@ -86,6 +77,7 @@ export class Scheduler {
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.runs = new RunStore(options.deps.warehouse, options.deps.project.project);
     this.ledger = new DeliveryLedger(options.deps.warehouse);
+    this.deliveries = new RunDeliveries(this.ledger, options.channel, options.images, this.clock);
   }
 
   get project(): string {
@@ -354,7 +346,7 @@ export class Scheduler {
       log,
       deliver: (channel, document, key = '') => {
         delivered = true;
-        return this.deliver(runId, channel, document, key, controller.signal, log);
+        return this.deliveries.deliver(runId, channel, document, key, controller.signal, log);
       },
     };
     this.say(`${job.name} ${iso(run.scheduledAt)}: attempt ${attempt} started`);
@@ -370,7 +362,7 @@ export class Scheduler {
       this.stopping.signal.removeEventListener('abort', stop);
     }
     const now = this.clock.now();
-    const deliveries = delivered || attempt > 1 ? (await this.ledger.ofRun(runId)).map(summarise) : undefined;
+    const deliveries = delivered || attempt > 1 ? await this.deliveries.summaries(runId) : undefined;
     if (failure === undefined && result) {
       await this.runs.finish(runId, {
         status: 'succeeded',
@@ -412,69 +404,9 @@ export class Scheduler {
     );
   }
 
-  /** `RunContext.deliver`: through the ledger, so a delivery recorded as sent is never sent again. */
-  private async deliver(
-    runId: string,
-    channelName: string,
-    document: ReportDocument,
-    key: string,
-    signal: AbortSignal,
-    log: (line: string) => void,
-  ): Promise<DeliveryReceipt> {
-    const recorded = await this.ledger.get(runId, channelName, key);
-    if (recorded?.status === 'sent' && recorded.receipt) {
-      log(`${channelName}${key ? ` (${key})` : ''}: already delivered, not sent again`);
-      return recorded.receipt;
-    }
-    const channel = this.options.channel(channelName);
-    await this.ledger.sending(runId, channelName, key, this.clock.now());
-    try {
-      const images = await this.imagesOf(document);
-      const receipt = await channel.send(document, {
-        idempotencyKey: `${runId}/${channelName}/${key}`,
-        images,
-        signal,
-      });
-      await this.ledger.sent(runId, channelName, key, receipt, this.clock.now());
-      log(
-        `${channelName}${key ? ` (${key})` : ''}: delivered (${receipt.requests} request${receipt.requests === 1 ? '' : 's'})`,
-      );
-      return receipt;
-    } catch (error) {
-      await this.ledger.failed(runId, channelName, key, message(error), this.clock.now());
-      log(`${channelName}${key ? ` (${key})` : ''}: not delivered: ${message(error)}`);
-      throw error;
-    }
-  }
-
-  /** Charts are drawn once per document object, however many channels it goes to. */
-  private readonly images = new WeakMap<ReportDocument, Promise<ChartImage[]>>();
-
-  private imagesOf(document: ReportDocument): Promise<ChartImage[]> {
-    if (!document.blocks.some((b) => b.kind === 'chart')) return Promise.resolve([]);
-    let images = this.images.get(document);
-    if (!images) {
-      images = this.options.images(document);
-      this.images.set(document, images);
-    }
-    return images;
-  }
-
   private say(line: string): void {
     this.options.log?.(line);
   }
-}
-
-function summarise(record: DeliveryRecord): DeliverySummary {
-  return {
-    channel: record.channel,
-    key: record.key,
-    status: record.status,
-    attempts: record.attempts,
-    requests: record.receipt?.requests ?? 0,
-    ids: record.receipt?.ids ?? [],
-    ...(record.error ? { error: record.error } : {}),
-  };
 }
 
 /** Never resolves; rejects with the signal's reason when it aborts (raced against the action). */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import type { DeliverySummary } from '../../automation/scheduler/run-deliveries.ts';
 import { runJson } from '../../automation/scheduler/run-store.ts';
-import type { DeliverySummary } from '../../automation/scheduler/scheduler.ts';
 import { action } from '../cli-error.ts';
 import { commandContext, type GlobalOptions } from '../context.ts';
 import { automationFor, openForJobs } from './scheduler.ts';
