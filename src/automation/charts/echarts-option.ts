@@ -1,6 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import { SightlineError } from '../../errors/index.ts';
-import { heatmapCell } from './heatmap-colors.ts';
+import { heatmapSeries, heatmapVisualMap, literalLabel } from './echarts-heatmap.ts';
 import { layoutChart } from './layout.ts';
 import type { ChartSpec, MarkerSpec, PanelSpec, SeriesSpec, XAxisSpec, XValue, YAxisSpec } from './spec.ts';
 import { FONT_FAMILY, PALETTE, SERIES_COLORS, TEXT_SIZE } from './theme.ts';
@@ -274,7 +274,7 @@ function seriesOption(
         },
       ];
     case 'heatmap':
-      return [heatmapSeries(s, p)];
+      return [heatmapSeries(s, axisIndex(p))];
     case 'scatter':
       return [
         {
@@ -317,15 +317,6 @@ function seriesOption(
   }
 }
 
-/**
- * A shown label whose text is `text` literally: ECharts reads a formatter string as a template, so
- * the braces that start a placeholder (`{b}`) are the one thing that must not reach it unescaped;
- * labels here are numbers and names, and braces are replaced by parentheses rather than escaped.
- */
-function literalLabel(text: string): string {
-  return text.replace(/\{/g, '(').replace(/\}/g, ')');
-}
-
 function barLabel(text: string, horizontal: boolean): object {
   return {
     show: true,
@@ -334,60 +325,6 @@ function barLabel(text: string, horizontal: boolean): object {
     distance: 6,
     color: PALETTE.text,
     fontSize: TEXT_SIZE.axis,
-  };
-}
-
-/**
- * A heatmap as cells coloured here rather than by a visualMap: the option stays one series with no
- * colour bar to place, and each cell's text colour can follow its own shade (white on the dark ones).
- */
-function heatmapSeries(s: Extract<SeriesSpec, { kind: 'heatmap' }>, p: number): object {
-  const values = s.data.map((d) => d[2]).filter((v): v is number => v !== null && Number.isFinite(v));
-  const min = s.min ?? Math.min(...values);
-  const max = s.max ?? Math.max(...values);
-  return {
-    type: 'heatmap',
-    name: s.name,
-    ...axisIndex(p),
-    data: s.data
-      .filter(([, , v]) => v !== null && Number.isFinite(v))
-      .map(([x, y, v, label]) => {
-        const cell = heatmapCell(v as number, min, max);
-        return {
-          value: [x, y, v],
-          itemStyle: { color: cell.fill, borderColor: PALETTE.background, borderWidth: 1 },
-          label: {
-            show: true,
-            formatter: literalLabel(label ?? String(Math.round(v as number))),
-            color: cell.text,
-            fontSize: TEXT_SIZE.axis,
-          },
-        };
-      }),
-    emphasis: { disabled: true },
-    z: 2,
-  };
-}
-
-/**
- * ECharts draws a heatmap only under a visualMap that targets it (HeatmapView.render). The cells carry
- * their own colours (heatmapSeries), so this one is hidden and maps a visual that leaves them as they
- * are: an alpha of 1.
- */
-function heatmapVisualMap(series: readonly object[]): { visualMap?: object[] } {
-  const indices = series.flatMap((s, i) => ((s as { type?: string }).type === 'heatmap' ? [i] : []));
-  if (indices.length === 0) return {};
-  return {
-    visualMap: [
-      {
-        type: 'continuous',
-        show: false,
-        seriesIndex: indices,
-        min: 0,
-        max: 1,
-        inRange: { colorAlpha: [1, 1] },
-      },
-    ],
   };
 }
 
