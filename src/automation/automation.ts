@@ -29,6 +29,8 @@ export interface AutomationOptions {
   readonly apiJobs?: boolean;
   /** Runs executed at once (default 4). */
   readonly concurrency?: number;
+  /** Jobs of this process only, beside the file's (`sightline report --send` of a report no job runs). */
+  readonly extraJobs?: readonly JobDefinition[];
   /** For `ingest` jobs: the event store, the dead-letter file, and the folder job paths are relative to. */
   readonly ingest?: {
     readonly events: EventStore;
@@ -52,7 +54,7 @@ export async function createAutomation(
 ): Promise<Automation> {
   const apiJobs = new ApiJobs(deps.warehouse, deps.project);
   if (options.apiJobs !== false) await apiJobs.load();
-  const fileJobs = [...deps.project.jobs.values()];
+  const fileJobs = [...deps.project.jobs.values(), ...(options.extraJobs ?? [])];
   const jobs = (): readonly JobDefinition[] =>
     options.apiJobs === false ? fileJobs : [...fileJobs, ...apiJobs.list()];
   const channels = new Map<string, Channel>();

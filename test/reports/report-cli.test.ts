@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportDocument } from '../../src/automation/reports/document.ts';
 import { formatValue } from '../../src/automation/reports/format.ts';
 import { escapeMarkdownV2 } from '../../src/automation/reports/render/telegram.ts';
+import { startBotApi } from '../channels/bot-api-server.ts';
 import { cliDemo, runCli, tempDir } from '../helpers/cli.ts';
 
 let dir: { dir: string; cleanup: () => void };
@@ -73,4 +74,51 @@ describe('sightline report', () => {
     expect(bad.stderr).toContain('SL_REPORT_UNKNOWN');
     expect(bad.stderr).toContain('did you mean "daily"');
   });
+
+  it('--send delivers the dry run’s messages and the charts to the demo’s Telegram channel, recorded as a run', async () => {
+    const bot = await startBotApi();
+    try {
+      const env = {
+        SIGHTLINE_TELEGRAM_TOKEN: '123:abc',
+        SIGHTLINE_TELEGRAM_CHAT_ID: '-1001',
+        SIGHTLINE_TELEGRAM_API_URL: bot.url,
+      };
+      const dry = await runCli(['report', 'daily', '--dry-run', '--db', db]);
+      const expected = dry.stdout
+        .trimEnd()
+        .split('\n\n----- next message -----\n\n')
+        .filter((part) => !part.startsWith('[photo '));
+      const r = await runCli(['report', 'daily', '--send', '--json', '--db', db], { env });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const run = JSON.parse(r.stdout) as { job: string; status: string; scheduledAt: string };
+      expect(run).toMatchObject({
+        job: 'daily_report',
+        status: 'succeeded',
+        scheduledAt: '2026-09-28T00:00:00.000Z',
+      });
+
+      const messages = bot.calls.filter((c) => c.method === 'sendMessage');
+      expect(messages.map((c) => c.fields['text'])).toEqual(expected);
+      for (const c of bot.calls) {
+        expect(c.token).toBe('123:abc');
+        expect(String(c.fields['chat_id'])).toBe('-1001');
+      }
+      const album = bot.calls.filter((c) => c.method === 'sendMediaGroup');
+      expect(album).toHaveLength(1);
+      expect(album[0]!.files.map((f) => f.filename)).toEqual([
+        'chart-1.png',
+        'chart-2.png',
+        'chart-3.png',
+        'chart-4.png',
+      ]);
+      for (const f of album[0]!.files) expect(Buffer.from(f.bytes.subarray(1, 4)).toString()).toBe('PNG');
+
+      const runs = await runCli(['runs', '--job', 'daily_report', '--json', '--db', db]);
+      const history = JSON.parse(runs.stdout) as { status: string; trigger: string }[];
+      expect(history.map((h) => [h.trigger, h.status])).toEqual([['manual', 'succeeded']]);
+    } finally {
+      await bot.close();
+    }
+  }, 60_000);
 });

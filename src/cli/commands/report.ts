@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addDays } from '../../analytics/insights/date-range.ts';
-import { createChannel } from '../../automation/channels/create-channel.ts';
+import { createAutomation } from '../../automation/automation.ts';
 import { buildReport, findReport } from '../../automation/reports/build-report.ts';
 import type { ReportDefinition } from '../../automation/reports/definitions.ts';
 import type { ReportDocument } from '../../automation/reports/document.ts';
@@ -9,10 +9,9 @@ import { localDayStart } from '../../automation/reports/period.ts';
 import { renderChartImages } from '../../automation/reports/render/images.ts';
 import { renderTelegram } from '../../automation/reports/render/telegram.ts';
 import { writeReportFiles } from '../../automation/reports/render/write-files.ts';
-import { reportAction } from '../../automation/reports/report-job.ts';
 import { ManualClock } from '../../automation/scheduler/clock.ts';
-import type { JobAction, JobDefinition } from '../../automation/scheduler/job.ts';
-import { Scheduler } from '../../automation/scheduler/scheduler.ts';
+import type { JobDefinition } from '../../automation/scheduler/job.ts';
+import { runJson } from '../../automation/scheduler/run-store.ts';
 import { readEnvironment } from '../../config/env.ts';
 import { parseTimestamp } from '../../data/events/timestamp.ts';
 import { dialectFor } from '../../data/sql/dialects.ts';
@@ -67,7 +66,7 @@ export function registerReport(program: Command): void {
             const run = await sendReport(deps, definition, at);
             process.stdout.write(
               flags.json
-                ? `${JSON.stringify(run)}\n`
+                ? `${JSON.stringify(runJson(run))}\n`
                 : `${run.status === 'succeeded' ? '' : 'failed: '}${run.summary ?? run.error ?? run.status}\n`,
             );
             if (run.status !== 'succeeded')
@@ -220,20 +219,10 @@ async function sendReport(deps: Parameters<typeof buildReport>[0], definition: R
     enabled: false,
     origin: 'api',
   };
-  const refuse: JobAction = async (ctx) => {
-    throw new Error(`sightline report runs report jobs only, not ${ctx.job.name}`);
-  };
-  const scheduler = new Scheduler({
-    deps,
-    jobs: () => [job],
-    actions: { report: reportAction(deps), alert: refuse, check: refuse, ingest: refuse },
-    channel: (name) => {
-      const channel = deps.project.channels.get(name);
-      if (!channel) throw new SightlineError('SL_REPORT_INVALID', `unknown channel "${name}"`);
-      return createChannel(channel, deps.variables);
-    },
-    images: renderChartImages,
+  const { scheduler } = await createAutomation(deps, {
     clock: new ManualClock(at),
+    apiJobs: false,
+    ...(declared ? {} : { extraJobs: [job] }),
   });
   return scheduler.runNow(job.name);
 }
