@@ -11,6 +11,8 @@ import { processProgress } from './progress.ts';
 import { type ResolvedChannel, resolveChannel } from './resolve-channel.ts';
 import { abortableSleep, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 import { SlackChannel } from './slack.ts';
+import { SlackBotChannel } from './slack-bot.ts';
+import type { SlackBotSettings } from './slack-web-api.ts';
 import { TelegramChannel } from './telegram.ts';
 import { WebhookChannel } from './webhook.ts';
 
@@ -22,7 +24,10 @@ export interface CreateChannelOptions {
    * records the wait and returns at once.
    */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Where Slack's chart images are hosted (`imageHostFor(deps)`); without one Slack gets the alt text. */
+  /**
+   * Where a Slack webhook's chart images are hosted (`imageHostFor(deps)`); without one it gets the alt
+   * text. A Slack bot uploads its charts and needs none.
+   */
   imageHost?: ImageHost | undefined;
   /** Attempts and waits inside one delivery (default `DEFAULT_RETRY_POLICY`). */
   retry?: RetryPolicy;
@@ -54,10 +59,19 @@ export function createChannel(
         progress: options.progress ?? processProgress,
       });
     case 'slack':
-      return new SlackChannel(settings('slack'), definition.name, {
-        ...common,
-        imageHost: options.imageHost,
-      });
+      // A token makes it a bot, which uploads the charts itself (no image host needed); `buildChannels`
+      // allows a token or a webhook URL, not both.
+      if (definition.token !== undefined)
+        return new SlackBotChannel(
+          () => resolveChannel(definition, variables) as SlackBotSettings,
+          definition.name,
+          { ...common, progress: options.progress ?? processProgress },
+        );
+      return new SlackChannel(
+        () => resolveChannel(definition, variables) as Extract<ResolvedChannel, { mode: 'webhook' }>,
+        definition.name,
+        { ...common, imageHost: options.imageHost },
+      );
     case 'email':
       return new EmailChannel(settings('email'), definition.name, common);
     case 'webhook':

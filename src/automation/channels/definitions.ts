@@ -4,8 +4,8 @@
  * a delivery is made (`resolve-channel.ts`), so a missing token fails the delivery that needs it, not
  * every command.
  *
- * Secrets (a Telegram token, a Slack webhook URL, which carries its token, an SMTP password, a webhook's
- * signing secret) must be written as exactly one `${NAME}` reference: a literal, or a literal default,
+ * Secrets (a Telegram token, a Slack webhook URL, which carries its token, a Slack bot token, an SMTP
+ * password, a webhook's signing secret) must be written as exactly one `${NAME}` reference: a literal, or a literal default,
  * would put the secret in a file that lives in version control, so loading refuses it (SL_CHANNEL_INVALID,
  * with the line to write instead). A webhook's own `url` is not a secret (its signature is).
  *
@@ -25,6 +25,9 @@ import { parseTemplate, type TemplatePart } from './template.ts';
 
 const text = z.string().min(1);
 
+/** Slack's Web API, where a bot's `apiUrl` points unless set (tests point it at 127.0.0.1). */
+export const SLACK_API_URL = 'https://slack.com/api';
+
 /**
  * Keys every channel type accepts. `quietHours` holds alert notifications to this channel inside the
  * hours (sent when they end, if still relevant: `alerts/`), with the alert rules' own schema so both
@@ -43,10 +46,21 @@ export const channelDefinitionSchema = z.discriminatedUnion('type', [
     threadId: text.optional(),
     apiUrl: text.default('https://api.telegram.org'),
   }),
+  /**
+   * Either an incoming webhook (`webhookUrl`) or a bot (`token` + `channel`, through the Web API at
+   * `apiUrl`, default `SLACK_API_URL`): only a bot can upload the charts (`slack-bot.ts`). Which one is
+   * checked by `channelProblems`, so each mistake gets its own sentence rather than zod's union error.
+   * `apiUrl` has no schema default: a webhook definition parses to exactly what was written.
+   */
   z.strictObject({
     type: z.literal('slack'),
     ...common,
-    webhookUrl: text,
+    webhookUrl: text.optional(),
+    /** A bot token (`xoxb-…`) with the `chat:write` and `files:write` scopes. */
+    token: text.optional(),
+    /** The conversation's id (`C0123456789`): file uploads take an id, not a `#name`. */
+    channel: text.optional(),
+    apiUrl: text.optional(),
   }),
   z.strictObject({
     type: z.literal('email'),
@@ -82,7 +96,7 @@ export const channelsSchema = {
 /** The keys of each channel type that hold a secret, which must be a bare `${NAME}` reference. */
 export const SECRET_KEYS: Readonly<Record<ChannelDefinitionSource['type'], readonly string[]>> = {
   telegram: ['token'],
-  slack: ['webhookUrl'],
+  slack: ['webhookUrl', 'token'],
   email: ['password'],
   webhook: ['secret'],
 };
@@ -90,7 +104,7 @@ export const SECRET_KEYS: Readonly<Record<ChannelDefinitionSource['type'], reado
 /** The keys holding a URL, checked when written literally (or as a reference's default). */
 const URL_KEYS: Readonly<Record<ChannelDefinitionSource['type'], readonly string[]>> = {
   telegram: ['apiUrl'],
-  slack: [],
+  slack: ['apiUrl'],
   email: [],
   webhook: ['url'],
 };
@@ -158,6 +172,7 @@ export function channelProblems(name: string, definition: ChannelDefinitionSourc
     if (thread !== undefined && !/^\d+$/.test(thread))
       problems.push(`${at('threadId')}: "${thread}" is not a topic id (a whole number)`);
   }
+  if (definition.type === 'slack') problems.push(...slackProblems(definition, at, literal));
   if (definition.type === 'email') {
     const port = typeof definition.port === 'number' ? String(definition.port) : literal('port');
     if (port !== undefined && !isPort(port))
@@ -179,6 +194,53 @@ export function channelProblems(name: string, definition: ChannelDefinitionSourc
       );
   }
   return problems;
+}
+
+/** A Slack conversation id: a public (C) or private (G) channel, or a direct message (D). */
+export const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
+
+/**
+ * A Slack channel is a webhook or a bot, never both: with both, which one a report went through would
+ * depend on code order. A bot needs its channel; a webhook posts where it was created, so `channel` and
+ * `apiUrl` without a token would be ignored, and are refused instead.
+ */
+function slackProblems(
+  definition: Extract<ChannelDefinitionSource, { type: 'slack' }>,
+  at: (key: string) => string,
+  literal: (key: string) => string | undefined,
+): string[] {
+  const problems: string[] = [];
+  const bot = definition.token !== undefined;
+  if (definition.webhookUrl !== undefined && bot)
+    problems.push(
+      `${at('token')}: give webhookUrl (an incoming webhook) or token and channel (a bot that uploads the charts), not both`,
+    );
+  else if (definition.webhookUrl === undefined && !bot)
+    problems.push(
+      `${at('webhookUrl')}: missing; give webhookUrl (an incoming webhook) or token and channel (a bot that uploads the charts)`,
+    );
+  if (bot && definition.channel === undefined)
+    problems.push(
+      `${at('channel')}: missing; a bot token needs the id of the channel to post to (channel: C0123456789)`,
+    );
+  if (!bot)
+    for (const key of ['channel', 'apiUrl'] as const)
+      if (definition[key] !== undefined)
+        problems.push(
+          `${at(key)}: only with a bot token (did you mean token: \${SLACK_BOT_TOKEN} with channel?); a webhook posts to the channel it was created for`,
+        );
+  const channel = literal('channel');
+  if (channel !== undefined && !SLACK_CHANNEL_ID.test(channel))
+    problems.push(`${at('channel')}: ${slackChannelMistake(channel)}`);
+  return problems;
+}
+
+/** Why `value` is not a channel id, and where to find the id. */
+export function slackChannelMistake(value: string): string {
+  const where = "the id is at the bottom of the channel's details in Slack (C0123456789)";
+  return value.startsWith('#')
+    ? `"${value}" is a channel name; write the channel's id: ${where}`
+    : `"${value}" is not a channel id; ${where}`;
 }
 
 export function isHttpUrl(value: string): boolean {

@@ -4,7 +4,15 @@
  */
 import { SightlineError } from '../../errors/index.ts';
 import type { ChannelDefinition } from './definitions.ts';
-import { isAddress, isHttpUrl, isPort, splitAddresses } from './definitions.ts';
+import {
+  isAddress,
+  isHttpUrl,
+  isPort,
+  SLACK_API_URL,
+  SLACK_CHANNEL_ID,
+  slackChannelMistake,
+  splitAddresses,
+} from './definitions.ts';
 import { substitute } from './template.ts';
 
 export type ResolvedChannel =
@@ -16,7 +24,21 @@ export type ResolvedChannel =
       readonly threadId: number | undefined;
       readonly apiUrl: string;
     }
-  | { readonly type: 'slack'; readonly name: string; readonly webhookUrl: string }
+  | {
+      readonly type: 'slack';
+      readonly name: string;
+      readonly mode: 'webhook';
+      readonly webhookUrl: string;
+    }
+  | {
+      readonly type: 'slack';
+      readonly name: string;
+      readonly mode: 'bot';
+      readonly token: string;
+      /** A conversation id (`C0123456789`). */
+      readonly channel: string;
+      readonly apiUrl: string;
+    }
   | {
       readonly type: 'email';
       readonly name: string;
@@ -82,9 +104,37 @@ export function resolveChannel(
         apiUrl: url('apiUrl', definition.apiUrl),
       };
       break;
-    case 'slack':
-      resolved = { type: 'slack', name, webhookUrl: url('webhookUrl', definition.webhookUrl) };
+    case 'slack': {
+      if (definition.token === undefined) {
+        if (definition.webhookUrl === undefined)
+          problems.push('webhookUrl: missing (or give token and channel)');
+        resolved = {
+          type: 'slack',
+          name,
+          mode: 'webhook',
+          webhookUrl: url('webhookUrl', definition.webhookUrl ?? ''),
+        };
+        break;
+      }
+      const token = get('token', definition.token);
+      // The token goes into an Authorization header, and fetch refuses a value with a line break inside
+      // by quoting it (Node 20: `Headers.append: "Bearer xoxb-…\nX: y" is an invalid header value`), token
+      // included. Refused here instead, without echoing the value.
+      if (/[\s\x00-\x1f\x7f]/.test(token))
+        problems.push('token: holds whitespace or a line break (copied with the line end?)');
+      const channel = get('channel', definition.channel ?? '');
+      if (channel !== '' && !SLACK_CHANNEL_ID.test(channel))
+        problems.push(`channel: ${slackChannelMistake(channel)}`);
+      resolved = {
+        type: 'slack',
+        name,
+        mode: 'bot',
+        token,
+        channel,
+        apiUrl: url('apiUrl', definition.apiUrl ?? SLACK_API_URL),
+      };
       break;
+    }
     case 'webhook':
       resolved = {
         type: 'webhook',

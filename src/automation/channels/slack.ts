@@ -5,7 +5,8 @@
  * unguessable address; without one the chart's alt text is sent instead, and the receipt says so.
  *
  * Slack answers `ok` (200) on success, `429` with `Retry-After`, and 4xx with a reason (`invalid_payload`,
- * `no_service`, `channel_is_archived`) that no retry changes.
+ * `no_service`, `channel_is_archived`) that no retry changes. A definition with a bot token instead goes
+ * through `slack-bot.ts`, which uploads the charts.
  */
 
 import type { ReportDocument } from '../reports/document.ts';
@@ -16,7 +17,7 @@ import type { ImageHost } from './image-host.ts';
 import { type ResolvedChannel, redact } from './resolve-channel.ts';
 import { type RetryPolicy, type Sleep, withRetry } from './retry.ts';
 
-type SlackSettings = Extract<ResolvedChannel, { type: 'slack' }>;
+type SlackSettings = Extract<ResolvedChannel, { type: 'slack'; mode: 'webhook' }>;
 
 export interface SlackOptions {
   readonly fetch: typeof fetch;
