@@ -57,11 +57,11 @@ export function botError(
 }
 
 /**
- * Starts the server. `script(call, index)` may return an answer for a call (a failure); returning
- * undefined answers success.
+ * Starts the server. `script(call, index)` may return an answer for a call (a failure), or `'hold'` to
+ * never answer it (the client is to die waiting); returning undefined answers success.
  */
 export async function startBotApi(
-  script: (call: BotCall, index: number) => Answer | undefined = () => undefined,
+  script: (call: BotCall, index: number) => Answer | 'hold' | undefined = () => undefined,
 ): Promise<BotApiServer> {
   const calls: BotCall[] = [];
   let nextMessageId = 1000;
@@ -90,6 +90,7 @@ export async function startBotApi(
     const index = calls.length;
     calls.push(call);
     const scripted = script(call, index);
+    if (scripted === 'hold') return new Promise<Answer>(() => {});
     if (scripted) return scripted;
     const message = () => {
       const id = nextMessageId++;

@@ -22,10 +22,10 @@ export async function openDeps(
   project = 'test',
 ): Promise<{ warehouse: Warehouse; deps: AutomationDeps }> {
   const warehouse = await DuckDBWarehouse.open(path.join(dir, 'scheduler.duckdb'));
-  // The scheduler's tables are those of migration 005 and before.
+  // The scheduler's tables: runs and the ledger (005 and before), the ledger's delivery parts (008).
   await migrate(
     warehouse,
-    MIGRATIONS.filter((m) => m.version <= 5),
+    MIGRATIONS.filter((m) => m.version <= 5 || m.name === 'delivery parts'),
   );
   const file = loadProjectFile(undefined, dir);
   return { warehouse, deps: { warehouse, project: { ...file, project }, variables: {} } };

@@ -34,8 +34,8 @@ export interface DeliveryContext {
   /**
    * Where a delivery of several requests (a long Telegram report) records each accepted part, so that a
    * retry of the same delivery (same key) sends only the parts not yet accepted. Default: this process's
-   * memory (`progress.ts`); a caller that keeps it durably (the scheduler's ledger) makes it survive a
-   * restart too.
+   * memory (`progress.ts`); the scheduler passes its ledger's (`meta.delivery_parts`), which survives a
+   * restart.
    */
   readonly progress?: DeliveryProgress;
 }

@@ -3,8 +3,8 @@
  * report of three messages and an album whose album failed is retried (by the scheduler, minutes later)
  * from the album, instead of posting the three messages to the chat again. Entries go when their delivery
  * completes; at most `MAX_KEYS` unfinished ones are kept (the oldest dropped first), which bounds memory
- * when a channel stays down for days. A restart forgets them: a caller that must survive one passes its
- * own durable progress.
+ * when a channel stays down for days. A restart forgets them, so the scheduler passes its ledger's durable
+ * progress instead (`scheduler/delivery-ledger.ts`); this default serves channels used on their own.
  */
 import type { DeliveryProgress } from './channel.ts';
 

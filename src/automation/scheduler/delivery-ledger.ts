@@ -4,13 +4,17 @@
  * sent again, so a run resumed after a crash (or re-attempted after another channel failed) repeats
  * nothing the receivers already accepted.
  *
- * The one window left: the receiver accepted the send and the process died before `sent` was recorded.
- * The resumed run sends again (at least once, there), with the same idempotency key
- * (`runId/channel/key`): webhooks carry it as `Idempotency-Key` and e-mails build their Message-ID from
- * it, so receivers that honour those drop the repeat; Telegram and Slack webhooks have no such key.
+ * A delivery of several requests (a long Telegram report: messages, then albums) records each part the
+ * receiver accepted in `meta.delivery_parts` (`progress`), so a resumed run sends only the parts not
+ * recorded; they are deleted when the delivery is recorded `sent`, in the same transaction.
+ *
+ * The one window left: the receiver accepted a request and the process died before it was recorded (as
+ * `sent`, or as a part). The resumed run sends that request again (at least once, there), with the same
+ * idempotency key (`runId/channel/key`): webhooks carry it as `Idempotency-Key` and e-mails build their
+ * Message-ID from it, so receivers that honour those drop the repeat; Telegram and Slack have no such key.
  */
 import type { Warehouse } from '../../data/warehouse/warehouse.ts';
-import type { DeliveryReceipt } from '../channels/channel.ts';
+import type { DeliveryProgress, DeliveryReceipt } from '../channels/channel.ts';
 import { toMs } from './run-store.ts';
 
 export type DeliveryStatus = 'sending' | 'sent' | 'failed';
@@ -27,7 +31,12 @@ export interface DeliveryRecord {
 }
 
 export class DeliveryLedger {
-  constructor(readonly warehouse: Warehouse) {}
+  /** The accepted parts of multi-request deliveries, kept in the database so they survive a restart. */
+  readonly progress: DeliveryProgress;
+
+  constructor(readonly warehouse: Warehouse) {
+    this.progress = new LedgerProgress(warehouse);
+  }
 
   async get(runId: string, channel: string, key: string): Promise<DeliveryRecord | null> {
     const rows = await this.warehouse.query<Record<string, unknown>>(
@@ -64,11 +73,17 @@ export class DeliveryLedger {
     receipt: DeliveryReceipt,
     at: number,
   ): Promise<void> {
-    await this.warehouse.execute(
-      `UPDATE meta.deliveries SET status = 'sent', receipt = ?, error = NULL, updated_at = ?
-       WHERE run_id = ? AND channel = ? AND key = ?`,
-      [JSON.stringify(receipt), new Date(at), runId, channel, key],
-    );
+    await this.warehouse.transaction(async () => {
+      await this.warehouse.execute(
+        `UPDATE meta.deliveries SET status = 'sent', receipt = ?, error = NULL, updated_at = ?
+         WHERE run_id = ? AND channel = ? AND key = ?`,
+        [JSON.stringify(receipt), new Date(at), runId, channel, key],
+      );
+      // The receipt lists every part's ids; the parts were only needed until now.
+      await this.warehouse.execute('DELETE FROM meta.delivery_parts WHERE idempotency_key = ?', [
+        idempotencyKey(runId, channel, key),
+      ]);
+    });
   }
 
   async failed(runId: string, channel: string, key: string, error: string, at: number): Promise<void> {
@@ -78,6 +93,38 @@ export class DeliveryLedger {
       [error, new Date(at), runId, channel, key],
     );
   }
+}
+
+/** The key a delivery is sent with: the same on every retry and re-run of the run. */
+export function idempotencyKey(runId: string, channel: string, key: string): string {
+  return `${runId}/${channel}/${key}`;
+}
+
+/**
+ * `DeliveryProgress` in `meta.delivery_parts`. `clear` keeps the rows: the channel calls it when its last
+ * request was accepted, before the ledger records the delivery `sent`, and a crash between the two must
+ * still find every part (the ledger's `sent` deletes them).
+ */
+class LedgerProgress implements DeliveryProgress {
+  constructor(private readonly warehouse: Warehouse) {}
+
+  async load(key: string): Promise<ReadonlyMap<string, readonly string[]>> {
+    const rows = await this.warehouse.query<{ part: string; ids: string }>(
+      'SELECT part, ids FROM meta.delivery_parts WHERE idempotency_key = ?',
+      [key],
+    );
+    return new Map(rows.map((row) => [row.part, JSON.parse(row.ids) as string[]]));
+  }
+
+  async save(key: string, part: string, ids: readonly string[]): Promise<void> {
+    await this.warehouse.execute(
+      `INSERT INTO meta.delivery_parts (idempotency_key, part, ids, accepted_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (idempotency_key, part) DO UPDATE SET ids = excluded.ids, accepted_at = excluded.accepted_at`,
+      [key, part, JSON.stringify(ids), new Date()],
+    );
+  }
+
+  async clear(): Promise<void> {}
 }
 
 function toRecord(row: Record<string, unknown>): DeliveryRecord {

@@ -1,13 +1,14 @@
 /**
  * A run's deliveries through the ledger (`RunContext.deliver`): a delivery recorded as sent returns its
  * receipt and is not sent again; otherwise it is marked `sending`, sent with an idempotency key that is
- * the same on every retry and re-run, and marked `sent` or `failed`. Charts are drawn once per document
+ * the same on every retry and re-run (a delivery of several requests records its accepted parts in the
+ * ledger too), and marked `sent` or `failed`. Charts are drawn once per document
  * object, however many channels it goes to.
  */
 import type { Channel, ChartImage, DeliveryReceipt } from '../channels/channel.ts';
 import type { ReportDocument } from '../reports/document.ts';
 import type { Clock } from './clock.ts';
-import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger.ts';
+import { type DeliveryLedger, type DeliveryRecord, idempotencyKey } from './delivery-ledger.ts';
 
 /** A delivery as a run's `details.deliveries` lists it. */
 export interface DeliverySummary {
@@ -49,9 +50,10 @@ export class RunDeliveries {
     try {
       const images = await this.imagesOf(document);
       const receipt = await channel.send(document, {
-        idempotencyKey: `${runId}/${channelName}/${key}`,
+        idempotencyKey: idempotencyKey(runId, channelName, key),
         images,
         signal,
+        progress: this.ledger.progress,
       });
       await this.ledger.sent(runId, channelName, key, receipt, this.clock.now());
       log(`${what}: delivered (${receipt.requests} request${receipt.requests === 1 ? '' : 's'})`);

@@ -5,6 +5,7 @@ import { savedInsights } from './004-saved-insights.ts';
 import { scheduler } from './005-scheduler.ts';
 import { alerts } from './006-alerts.ts';
 import { reportImages } from './007-report-images.ts';
+import { deliveryParts } from './008-delivery-parts.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, oldest first. Append new versions; never edit an applied one. */
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   scheduler,
   alerts,
   reportImages,
+  deliveryParts,
 ];
 
 export { type Migration, type MigrationReport, migrate } from './migration.ts';
