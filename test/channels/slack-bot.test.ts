@@ -161,6 +161,26 @@ describe('Slack bot against a local Web API', () => {
     expect(receipt.requests).toBe(1 + 24 + 2);
   });
 
+  it("an answer without the message's ts shares the charts in the channel, and the receipt says so", async () => {
+    server = await startSlackApi((request) =>
+      request.method === 'chat.postMessage' ? { status: 200, body: '{"ok":true}' } : undefined,
+    );
+    const receipt = await channel(server).send(document, { idempotencyKey: 'k', images });
+    const complete = server.requests.find((r) => r.method === 'files.completeUploadExternal')!;
+    expect(complete.fields['thread_ts']).toBeUndefined();
+    expect(server.shared.map((f) => [f.filename, f.channel, f.threadTs])).toEqual([
+      ['chart-1.png', 'C0123456789', undefined],
+      ['chart-2.png', 'C0123456789', undefined],
+    ]);
+    expect(receipt).toEqual({
+      channel: 'eng',
+      type: 'slack',
+      requests: 6,
+      ids: ['F000000001', 'F000000002'],
+      notes: ["charts shared in the channel, not in the report's thread: Slack's answer had no message ts"],
+    });
+  });
+
   it('cuts an alt text longer than the 1,000 characters files.getUploadURLExternal accepts', async () => {
     server = await startSlackApi();
     const long: ChartImage = { ...images[0]!, alt: 'x'.repeat(1500) };

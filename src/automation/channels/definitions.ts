@@ -16,6 +16,11 @@
  *     token: ${SIGHTLINE_TELEGRAM_TOKEN}
  *     chatId: ${SIGHTLINE_TELEGRAM_CHAT_ID}
  *     apiUrl: ${SIGHTLINE_TELEGRAM_API_URL:-https://api.telegram.org}
+ *   eng:
+ *     type: slack
+ *     token: ${SLACK_BOT_TOKEN}       # or webhookUrl: ${SLACK_WEBHOOK_URL}, without the two keys below
+ *     channel: C0123456789
+ *     apiUrl: ${SLACK_API_URL:-https://slack.com/api}
  * ```
  */
 import { z } from 'zod';
