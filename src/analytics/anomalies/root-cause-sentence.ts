@@ -16,6 +16,10 @@ interface Explained {
   readonly relativeChange: number | null;
   readonly cause: SentenceSegment | null;
   readonly segments: readonly SentenceSegment[];
+  /** The segment explained within (`os=Android`), '' for the whole metric. */
+  readonly scope: string;
+  /** How many dimension sets were scored. */
+  readonly considered: number;
 }
 
 interface SentenceSegment {
@@ -56,18 +60,23 @@ function when(interval: Explained['interval'], at: string): string {
 
 /**
  * "Daily active users fell 14% (−66 users) below expected on 2026-10-26; os=Android, app_version=5.2
- * explains 100% of the drop (it fell 21%, the rest 0%)." Returns the sentence for a result.
+ * explains 100% of the drop (the segment fell 21% against 0% for the rest)." Returns the sentence for a
+ * result. Within a segment the scope is named ("Daily active users for os=Android fell …; app_version=5.2
+ * explains …"), and a change no narrower segment explains is said to be the segment's own: it moved as a
+ * whole, which is itself the finding (the alert's group is as narrow as the data goes).
  */
 export function explainSentence(result: Explained, measure: Measure, bestShare: number): string {
   const additive = measure.denominator === undefined;
+  const scoped = result.scope !== '';
+  const label = `${result.label}${scoped ? ` for ${result.scope}` : ''}`;
   if (result.change === 0)
-    return `${result.label} was as expected ${when(result.interval, result.at)} (${additive ? formatNumber(result.actual) : significant(result.actual)}).`;
+    return `${label} was as expected ${when(result.interval, result.at)} (${additive ? formatNumber(result.actual) : significant(result.actual)}).`;
   const up = result.change > 0;
   const size = result.relativeChange === null ? '' : ` ${formatPercent(result.relativeChange)}`;
   const amount = additive
     ? `${up ? '+' : ''}${formatNumber(result.change)}${measure.unit ? ` ${measure.unit}` : ''}`
     : `${significant(result.actual)} against ${significant(result.expected)} expected`;
-  const head = `${result.label} ${up ? 'rose' : 'fell'}${size} (${amount}) ${up ? 'above' : 'below'} expected ${when(result.interval, result.at)}`;
+  const head = `${label} ${up ? 'rose' : 'fell'}${size} (${amount}) ${up ? 'above' : 'below'} expected ${when(result.interval, result.at)}`;
   const what = up ? 'rise' : 'drop';
 
   const cause = result.cause;
@@ -76,7 +85,10 @@ export function explainSentence(result: Explained, measure: Measure, bestShare: 
     if (additive && cause.relativeChange !== null) {
       const restExpected = result.expected - cause.expected;
       const restChange = result.change - cause.change;
-      const rest = restExpected > 0 ? ` against ${signed(restChange / restExpected)} for the rest` : '';
+      const rest =
+        restExpected > 0
+          ? ` against ${signed(restChange / restExpected)} for the rest${scoped ? ` of ${result.scope}` : ''}`
+          : '';
       tail = ` (the segment ${cause.change >= 0 ? 'rose' : 'fell'} ${formatPercent(cause.relativeChange)}${rest})`;
     } else if (additive && cause.expected === 0) {
       tail = ' (a segment with nothing expected)';
@@ -84,8 +96,18 @@ export function explainSentence(result: Explained, measure: Measure, bestShare: 
     return `${head}; ${cause.segment} explains ${formatPercent(cause.share)} of the ${what}${tail}.`;
   }
   const top = result.segments[0];
+  // "Close to" only when it is: a share well above the segment's size that still falls short of a cause
+  // (the rest moved too) is set against its size instead.
+  const against = (s: SentenceSegment): string =>
+    `${Math.abs(s.share - s.expectedShare) <= 0.1 ? 'close to' : 'against'} its ${formatPercent(s.expectedShare)} share of the expected`;
+  if (scoped) {
+    if (result.considered === 0) return `${head}; no other dimension splits ${result.scope}.`;
+    if (top)
+      return `${head}; no narrower segment stands out: the largest, ${top.segment}, carries ${formatPercent(top.share)} of the ${what}, ${against(top)}, so ${result.scope} moved as a whole.`;
+    return `${head}; no narrower segment explains more than ${formatPercent(Math.max(0, bestShare))} of it, so ${result.scope} moved as a whole.`;
+  }
   if (top)
-    return `${head}; no segment stands out: the largest, ${top.segment}, carries ${formatPercent(top.share)} of the ${what}, close to its ${formatPercent(top.expectedShare)} share of the expected, so the change is spread across segments.`;
+    return `${head}; no segment stands out: the largest, ${top.segment}, carries ${formatPercent(top.share)} of the ${what}, ${against(top)}, so the change is spread across segments.`;
   return `${head}; no segment explains more than ${formatPercent(Math.max(0, bestShare))} of it.`;
 }
 

@@ -20,6 +20,13 @@ import type { InsightContext } from '../insights/insight-context.ts';
 import { bestShare, buildDimension, dedupe, type KeyHistory, pairsOf } from './root-cause-dimensions.ts';
 import { expectation, planSlots } from './root-cause-expected.ts';
 import { type Measure, resolveMeasure, spansEvents } from './root-cause-measure.ts';
+import {
+  type Segment,
+  scopedMeasure,
+  segmentFilter,
+  segmentLabel,
+  withoutFixed,
+} from './root-cause-segment.ts';
 import { explainSentence } from './root-cause-sentence.ts';
 import { firstEventSql, propertyObjectsSql, segmentRowsSql, type TimeWindow } from './root-cause-sql.ts';
 
@@ -46,6 +53,11 @@ export interface ExplainRequest {
   readonly interval: ExplainInterval;
   /** Dimension references to split by (`os`, `user.source`, `properties.plan`, a named dimension); default: all. */
   readonly dimensions?: readonly string[];
+  /**
+   * The segment to explain within (`{ os: 'Android' }`; null for a missing value): the actual and the
+   * expected are counted inside it, and the dimensions it fixes are not searched. Default: the whole metric.
+   */
+  readonly where?: Segment;
 }
 
 export interface ExplainedSegment {
@@ -70,6 +82,8 @@ export interface ExplainResult {
   readonly metric: string;
   readonly label: string;
   readonly interval: ExplainInterval;
+  /** The segment explained within (`{}` for the whole metric); its dimensions are in `skipped`. */
+  readonly where: Segment;
   /** The bucket explained, ISO 8601 UTC, [start, end). */
   readonly at: string;
   readonly end: string;
@@ -120,7 +134,9 @@ export async function explainChange(ctx: InsightContext, request: ExplainRequest
       'SL_EXPLAIN_INVALID',
       `the interval must be ${EXPLAIN_INTERVALS.join(', ')}, not ${JSON.stringify(request.interval)}`,
     );
-  const measure = resolveMeasure(ctx.layer, request.metric);
+  const where = request.where ?? {};
+  const measure = scopedMeasure(resolveMeasure(ctx.layer, request.metric), segmentFilter(ctx.layer, where));
+  const scope = segmentLabel(where);
   const width = INTERVAL_MS[request.interval];
   const atUs = parseTimestamp(request.at);
   if (atUs === null)
@@ -149,10 +165,23 @@ export async function explainChange(ctx: InsightContext, request: ExplainRequest
   const historyWindows = plan.lags.map((_, k) => k + 1);
   const shareWindows = plan.shareLags.map((_, k) => k + 1);
 
-  const refs = request.dimensions ?? (await defaultDimensions(ctx, measure, bucket));
-  for (const ref of refs) ctx.layer.dimension(ref);
+  const asked = request.dimensions ?? (await defaultDimensions(ctx, measure, bucket));
+  for (const ref of asked) ctx.layer.dimension(ref);
+  const { searched: refs, fixed } = withoutFixed(ctx.layer, asked, where);
+  const skipped: { dimensions: string; reason: string }[] = fixed.map((f) => ({
+    dimensions: f.ref,
+    reason: `fixed by the segment (${f.by})`,
+  }));
   const singles = await readSets(ctx, measure, [[], ...refs.map((r) => [r])], windows);
   const whole = singles[0]?.get(JSON.stringify([null, null]));
+  if (!whole && scope !== '')
+    throw new SightlineError(
+      'SL_EXPLAIN_INVALID',
+      `nothing counts toward ${request.metric} where ${scope} in the bucket at ${new Date(start).toISOString()} or the ${plan.lags.length} day(s) before it`,
+      {
+        hint: `check the values: \`sightline insight trends --breakdown ${Object.keys(where).join(',')}\` lists them`,
+      },
+    );
   const at = (values: Float64Array | undefined, indexes: readonly number[]): number[] =>
     indexes.map((i) => (values ? (values[i] as number) : 0));
   const expN = expectation(plan.lags, at(whole?.n, historyWindows), at(whole?.n, shareWindows));
@@ -165,7 +194,6 @@ export async function explainChange(ctx: InsightContext, request: ExplainRequest
       : {}),
   };
 
-  const skipped: { dimensions: string; reason: string }[] = [];
   const build = (set: readonly string[], table: Map<string, KeyHistory> | undefined): DimensionInput | null =>
     buildDimension(set, table, measure, total, shareWindows, { n: expN.segment, d: expD.segment }, skipped);
   const singleInputs = dedupe(
@@ -199,6 +227,7 @@ export async function explainChange(ctx: InsightContext, request: ExplainRequest
     metric: request.metric,
     label: measure.label,
     interval: request.interval,
+    where,
     at: new Date(start).toISOString(),
     end: new Date(start + width).toISOString(),
     actual: result.actual,
@@ -226,7 +255,7 @@ export async function explainChange(ctx: InsightContext, request: ExplainRequest
     considered: [...singleInputs, ...pairInputs].map((d) => d.dimensions.join(' × ')),
     skipped,
     sentence: explainSentence(
-      partial,
+      { ...partial, scope, considered: singleInputs.length + pairInputs.length },
       measure,
       bestShare([...singleInputs, ...pairInputs], measure.denominator !== undefined),
     ),

@@ -5,6 +5,7 @@ import {
   type ExplainResult,
   explainChange,
 } from '../../analytics/anomalies/root-cause.ts';
+import { parseSegment } from '../../analytics/anomalies/root-cause-segment.ts';
 import { formatNumber, formatPercent } from '../../analytics/anomalies/root-cause-sentence.ts';
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
 import { openWarehouse } from '../../data/warehouse/open-warehouse.ts';
@@ -17,6 +18,7 @@ interface ExplainFlags {
   at: string;
   interval: string;
   dimensions?: string;
+  where: string[];
   limit: string;
   json?: boolean;
 }
@@ -33,6 +35,12 @@ export function registerExplain(program: Command): void {
     .option(
       '--dimensions <refs>',
       'comma-separated dimensions to split by (os,app_version,properties.plan); default: every one',
+    )
+    .option(
+      '--where <dim=value>',
+      'explain within a segment (repeat for several: --where os=Android --where app_version=5.2; (none) for a missing value); its dimensions are not searched',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
     )
     .option('--limit <n>', 'segments to list', '10')
     .option('--json', 'print the explanation as JSON')
@@ -51,6 +59,7 @@ export function registerExplain(program: Command): void {
           ?.split(',')
           .map((d) => d.trim())
           .filter((d) => d.length > 0);
+        const where = parseSegment(flags.where);
         const context = commandContext(cmd.optsWithGlobals<GlobalOptions>());
         const { warehouse } = await openWarehouse({ path: context.databasePath, readOnly: true });
         let result: ExplainResult;
@@ -61,6 +70,7 @@ export function registerExplain(program: Command): void {
             at: flags.at,
             interval,
             ...(dimensions && dimensions.length > 0 ? { dimensions } : {}),
+            ...(Object.keys(where).length > 0 ? { where } : {}),
           });
         } finally {
           await warehouse.close();

@@ -1,7 +1,7 @@
 /**
  * Anomalies over HTTP: `POST /anomalies/detect` (`sightline detect METRIC --json`, or with `rule` the
  * replay of `detect --rule NAME --json`), `POST /anomalies/explain` (`sightline explain METRIC --at T
- * --json`) and `GET /anomalies` (the dashboard's timeline: the alert rules' recent firings, each with its
+ * [--where dim=value …] --json`, the segment as `where: { dim: value }`) and `GET /anomalies` (the dashboard's timeline: the alert rules' recent firings, each with its
  * root-cause sentence; see `anomaly-timeline.ts` for the scope).
  */
 import { z } from 'zod';
@@ -33,6 +33,8 @@ export const explainBodySchema = z.strictObject({
   at: z.string().min(1),
   interval: z.enum(EXPLAIN_INTERVALS).default('day'),
   dimensions: z.array(z.string().min(1)).min(1).optional(),
+  /** The segment to explain within, `{ "os": "Android" }` (null for a missing value), as `explain --where`. */
+  where: z.record(z.string().min(1), z.string().nullable()).optional(),
 });
 
 export const timelineQuerySchema = z.strictObject({
@@ -106,6 +108,7 @@ export const anomalyRoutes: RoutePlugin = (app, context) => {
         at: b.at,
         interval: b.interval,
         ...(b.dimensions === undefined ? {} : { dimensions: b.dimensions }),
+        ...(b.where === undefined ? {} : { where: b.where }),
       });
     });
   });
