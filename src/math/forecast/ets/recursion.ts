@@ -9,6 +9,7 @@
  * O(m) shift of the C code, which matters at m = 24 over 1,000 points.
  */
 import { type EtsForm, type EtsParams, hasSeason, hasTrend } from './form.ts';
+import { likAA, likAN, likMA, likMM, likMN } from './lik-kernels.ts';
 
 /** Guards of `etscalc`: a divisor this small is treated as zero and the ratio replaced by HUGE. */
 const TOL = 1e-10;
@@ -17,7 +18,8 @@ const HUGE = 1e10;
 /**
  * R's `lik`: n·log(Σe²) for additive errors, plus 2·Σlog|ŷ| for multiplicative ones (relative
  * errors e = (y − ŷ)/ŷ). This is −2·loglik up to a constant (Hyndman et al. 2008, eq. 5.3), with σ²
- * concentrated out. `ring` is a workspace of at least m numbers. Never allocates.
+ * concentrated out. `ring` is a workspace of at least m numbers. Never allocates. The loops are in
+ * `lik-kernels.ts`, one per error and season.
  */
 export function etsLik(
   y: Float64Array,
@@ -27,43 +29,23 @@ export function etsLik(
   init: ArrayLike<number>,
   ring: Float64Array,
 ): number {
-  const n = y.length;
   const trend = hasTrend(form);
-  const seasonKind = form.season === 'A' ? 1 : form.season === 'M' ? 2 : 0;
-  const multErr = form.error === 'M';
-  const { alpha, beta, gamma, phi } = params;
-  const betaStar = trend ? beta / alpha : 0;
-  let l = init[0]!;
-  let b = trend ? init[1]! : 0;
-  const p = seasonKind ? m : 1;
-  if (seasonKind) {
-    const s0 = trend ? 2 : 1;
-    // State s_j (j = 1..m) is the season of time 1 − j, kept in slot (1 − j) mod m.
-    for (let j = 1; j <= m; j++) ring[(((1 - j) % m) + m) % m] = init[s0 + j - 1]!;
+  const { alpha, gamma, phi } = params;
+  const beta = trend ? params.beta : 0;
+  const l = init[0]!;
+  const b = trend ? init[1]! : 0;
+  if (form.season === 'N') {
+    return form.error === 'M'
+      ? likMN(y, trend, alpha, beta, phi, l, b)
+      : likAN(y, trend, alpha, beta, phi, l, b);
   }
-  let sse = 0;
-  let sumLog = 0;
-  let k = 1 % p;
-  for (let i = 0; i < n; i++) {
-    const yi = y[i]!;
-    const phib = phi * b;
-    const q = l + phib;
-    const s = seasonKind ? ring[k]! : 0;
-    const f = seasonKind === 1 ? q + s : seasonKind === 2 ? q * s : q;
-    const e = multErr ? (yi - f) / f : yi - f;
-    sse += e * e;
-    if (multErr) sumLog += Math.log(Math.abs(f));
-    const pp = seasonKind === 1 ? yi - s : seasonKind === 2 ? (Math.abs(s) < TOL ? HUGE : yi / s) : yi;
-    const lNew = q + alpha * (pp - q);
-    if (trend) b = phib + betaStar * (lNew - l - phib);
-    if (seasonKind) {
-      const t = seasonKind === 1 ? yi - q : Math.abs(q) < TOL ? HUGE : yi / q;
-      ring[k] = s + gamma * (t - s);
-      k = k + 1 === p ? 0 : k + 1;
-    }
-    l = lNew;
-  }
-  return n * Math.log(sse) + 2 * sumLog;
+  const s0 = trend ? 2 : 1;
+  // State s_j (j = 1..m) is the season of time 1 − j, kept in slot (1 − j) mod m.
+  for (let j = 1; j <= m; j++) ring[(((1 - j) % m) + m) % m] = init[s0 + j - 1]!;
+  if (form.season === 'M') return likMM(y, m, trend, alpha, beta, gamma, phi, l, b, ring);
+  return form.error === 'M'
+    ? likMA(y, m, trend, alpha, beta, gamma, phi, l, b, ring)
+    : likAA(y, m, trend, alpha, beta, gamma, phi, l, b, ring);
 }
 
 export interface EtsFiltered {
