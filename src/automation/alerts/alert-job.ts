@@ -18,6 +18,7 @@
 import type { QuietHours } from '../../analytics/anomalies/alert-rules.ts';
 import { DEFAULT_REPEAT_MS } from '../../analytics/anomalies/alert-rules.ts';
 import { explainChange } from '../../analytics/anomalies/root-cause.ts';
+import { MISSING_VALUE, type Segment } from '../../analytics/anomalies/root-cause-segment.ts';
 import { initialGroupState } from '../../analytics/anomalies/rule-state.ts';
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
 import { SightlineError } from '../../errors/index.ts';
@@ -95,18 +96,18 @@ export function alertAction(deps: AutomationDeps, options: AlertActionOptions = 
 
     const metricLabel = labelOf(deps, rule.metric);
     const series = new Map(read.map((s) => [s.key, s.series]));
-    const causes = new Map<number, Promise<string>>();
-    const rootCause = async (alert: ActiveAlert, status: PlannedMessage['status']) => {
+    // One explanation per group and bucket: groups firing together are each explained within their own
+    // segment, and a notice sent to several channels reuses it.
+    const causes = new Map<string, Promise<string>>();
+    const rootCause = (alert: ActiveAlert, status: PlannedMessage['status']): Promise<string> => {
       const t = status === 'repeat' ? alert.latest.t : alert.firedAt;
-      let sentence = causes.get(t);
+      const key = `${alert.group}\u0000${t}`;
+      let sentence = causes.get(key);
       if (!sentence) {
-        sentence = explainAt(insight, rule.metric, rule.interval, t);
-        causes.set(t, sentence);
+        sentence = explainAt(insight, rule.metric, rule.interval, t, groupSegment(alert.labels));
+        causes.set(key, sentence);
       }
-      const text = await sentence;
-      return rule.groupBy.length === 0
-        ? text
-        : `${text} (The cause is searched across the whole metric: root-cause analysis cannot yet be limited to ${alert.group}.)`;
+      return sentence;
     };
     const documents = new Map<string, ReportDocument>();
     const records: NoticeRecord[] = [...plan.records];
@@ -182,20 +183,34 @@ export function alertAction(deps: AutomationDeps, options: AlertActionOptions = 
   };
 }
 
-/** The root-cause sentence of the bucket at `t`, or why there is none (a coded error's message). */
+/**
+ * The root-cause sentence of the bucket at `t` within the group's segment, or why there is none (a coded
+ * error's message).
+ */
 async function explainAt(
   ctx: InsightContext,
   metric: string,
   interval: '15m' | 'hour' | 'day',
   t: number,
+  where: Segment,
 ): Promise<string> {
   try {
-    const result = await explainChange(ctx, { metric, at: new Date(t).toISOString(), interval });
+    const result = await explainChange(ctx, { metric, at: new Date(t).toISOString(), interval, where });
     return result.sentence;
   } catch (error) {
     if (!(error instanceof SightlineError)) throw error;
     return `No root cause: ${error.message}.`;
   }
+}
+
+/**
+ * A group's labels as the segment it is (`{ os: 'Android' }`; `{}` for a rule without grouping keys): a
+ * missing value, labelled `(none)` by `readRuleSeries`, is the segment where the dimension is missing.
+ */
+function groupSegment(labels: Readonly<Record<string, string>>): Segment {
+  return Object.fromEntries(
+    Object.entries(labels).map(([dimension, value]) => [dimension, value === MISSING_VALUE ? null : value]),
+  );
 }
 
 function labelOf(deps: AutomationDeps, metric: string): string {
