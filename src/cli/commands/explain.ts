@@ -18,7 +18,7 @@ interface ExplainFlags {
   at: string;
   interval: string;
   dimensions?: string;
-  where: string[];
+  where?: string[];
   limit: string;
   json?: boolean;
 }
@@ -39,8 +39,7 @@ export function registerExplain(program: Command): void {
     .option(
       '--where <dim=value>',
       'explain within a segment (repeat for several: --where os=Android --where app_version=5.2; (none) for a missing value); its dimensions are not searched',
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--limit <n>', 'segments to list', '10')
     .option('--json', 'print the explanation as JSON')
@@ -59,7 +58,7 @@ export function registerExplain(program: Command): void {
           ?.split(',')
           .map((d) => d.trim())
           .filter((d) => d.length > 0);
-        const where = parseSegment(flags.where);
+        const where = parseSegment(flags.where ?? []);
         const context = commandContext(cmd.optsWithGlobals<GlobalOptions>());
         const { warehouse } = await openWarehouse({ path: context.databasePath, readOnly: true });
         let result: ExplainResult;
