@@ -101,4 +101,30 @@ describe('createLikelihoodDetector', () => {
     expect(f.filter((i) => i >= 2000 && i < 2010 + 7)).toHaveLength(1);
     for (const i of f) expect(high.flag[i + 1]).toBe(0);
   });
+
+  it('with a day and a week, judges on the week once it has three: a quiet weekend is expected, a quiet Wednesday is not', () => {
+    const HOUR = 3_600_000;
+    const rng = createRng(9);
+    // Hourly, 7 weeks from a Thursday (1970-01-01); Saturdays and Sundays run 40 below the weekday level.
+    const n = 24 * 7 * 7;
+    const y = Float64Array.from({ length: n }, (_, i) => {
+      const weekday = (Math.floor(i / 24) + 4) % 7; // 0 = Sunday
+      const weekend = weekday === 0 || weekday === 6 ? -40 : 0;
+      return 120 + 30 * Math.sin((2 * Math.PI * i) / 24) + weekend + 3 * rng.normal();
+    });
+    const wednesdayNoon = 24 * (7 * 6 - 1) + 12; // the last week's Wednesday (day 41)
+    for (let i = wednesdayNoon; i < wednesdayNoon + 3; i++) y[i]! -= 40;
+    const t = gridTimes(n, HOUR);
+    const both = scoreSeries(createLikelihoodDetector({ stepMs: HOUR, seasonPeriods: [24, 168] }), t, y);
+    const dayOnly = scoreSeries(createLikelihoodDetector({ stepMs: HOUR, seasonPeriods: [24] }), t, y);
+    const saturdayNoon = 24 * (7 * 6 + 2) + 12; // day 44
+    const level = 120 + 30 * Math.sin((2 * Math.PI * saturdayNoon) / 24);
+    // The week's slots expect the weekend; the day's slots (the median of the last 3 days: Wednesday to
+    // Friday, moved by the residuals' mean) expect nearly a weekday.
+    expect(Math.abs(both.expected[saturdayNoon]! - (level - 40))).toBeLessThan(5);
+    expect(dayOnly.expected[saturdayNoon]! - (level - 40)).toBeGreaterThan(25);
+    // After three weeks the weekends are not flagged; the quiet Wednesday is, once.
+    const late = (i: number) => i >= 24 * 7 * 4;
+    expect(flagged(both.flag).filter(late)).toEqual([wednesdayNoon]);
+  });
 });

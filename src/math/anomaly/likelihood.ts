@@ -6,7 +6,8 @@
  *    points or, when the series has a season and its same-slot residuals (the point minus the median of
  *    its slot over the last `cycles` cycles) vary less than the raw values (`seasonGain`), against those
  *    residuals: a real daily cycle is expected rather than flagged, and a "season" that is only noise
- *    does not judge the series. Values enter the rolling statistics clipped to `clip` deviations, so one
+ *    does not judge the series. With two seasons (day and week) the one whose residuals vary least
+ *    judges: the hour of the week once three weeks are seen, where weekdays and weekends differ. Values enter the rolling statistics clipped to `clip` deviations, so one
  *    outage does not widen the band for the next `window` points. The deviation is bounded:
  *    `d = min(1, |z| / 6)`.
  * 2. Likelihood (Ahmad et al. 2017, "Unsupervised real-time anomaly detection for streaming data",
@@ -40,6 +41,7 @@ import {
   scoreFromP,
   twoSidedNormalP,
 } from './score.ts';
+import { clipTo, SeasonSlots } from './season-slots.ts';
 import type { DetectorOptions, StreamingDetector, Verdict } from './types.ts';
 
 export interface LikelihoodSettings {
@@ -99,12 +101,13 @@ export function createLikelihoodDetector(
   const threshold = flagScore(sensitivity);
   const bandZ = normalBandZ(sensitivity);
   const learning = options.learningPoints ?? Math.min(s.window, 30);
-  const period = usablePeriod(options.seasonPeriods ?? [], s.cycles);
+  const seasons = usablePeriods(options.seasonPeriods ?? [], s.cycles).map(
+    (period) => new SeasonSlots(period, options.stepMs, s.cycles, s.window, s.clip, learning),
+  );
+  const slotOf = new Int32Array(seasons.length);
+  const medians = new Float64Array(seasons.length);
 
   const raw = new RollingStats(s.window);
-  const residual = new RollingStats(s.window);
-  const slots = period > 0 ? new Float64Array(period * s.cycles) : null;
-  const slotCount = new Int32Array(Math.max(1, period));
   const recent = new Float64Array(s.averaging);
   let recentHead = 0;
   let recentCount = 0;
@@ -117,34 +120,28 @@ export function createLikelihoodDetector(
   let episodeMinEnd = 0;
   let largestZ = 0;
 
-  const name = `likelihood(window=${s.window}, averaging=${s.averaging}, history=${s.history}${period > 0 ? `, season=${period}` : ''})`;
-
-  function slotOf(t: number): number {
-    const k = Math.floor(t / options.stepMs) % period;
-    return k < 0 ? k + period : k;
-  }
-
-  const cycleValues = new Float64Array(s.cycles);
-  /** The median of the slot's last `cycles` values (one odd cycle does not move it), or NaN until it has them. */
-  function slotMedian(slot: number): number {
-    if (slots === null || slotCount[slot]! < s.cycles) return Number.NaN;
-    for (let k = 0; k < s.cycles; k++) cycleValues[k] = slots[slot * s.cycles + k]!;
-    cycleValues.sort();
-    const h = s.cycles >> 1;
-    return s.cycles % 2 === 1 ? cycleValues[h]! : (cycleValues[h - 1]! + cycleValues[h]!) / 2;
-  }
+  const name = `likelihood(window=${s.window}, averaging=${s.averaging}, history=${s.history}${seasons.length > 0 ? `, season=${seasons.map((m) => m.period).join('/')}` : ''})`;
 
   return {
     name,
     update(t: number, value: number): Verdict {
-      const slot = slots === null ? 0 : slotOf(t);
-      const seasonal = slotMedian(slot);
-      const useSeason =
-        !Number.isNaN(seasonal) &&
-        residual.count >= learning &&
-        residual.variance < s.seasonGain * raw.variance;
-      const centre = useSeason ? seasonal + residual.mean : raw.mean;
-      const sd = useSeason ? residual.sd : raw.sd;
+      // The season whose residuals vary least, if any has its slot's cycles and varies less than the raw
+      // values (a "season" that is only noise does not judge the series).
+      let best = -1;
+      let bestVariance = s.seasonGain * raw.variance;
+      for (let m = 0; m < seasons.length; m++) {
+        const season = seasons[m]!;
+        slotOf[m] = season.slotOf(t);
+        medians[m] = season.median(slotOf[m]!);
+        const r = season.residual;
+        if (!Number.isNaN(medians[m]!) && r.count >= learning && r.variance < bestVariance) {
+          best = m;
+          bestVariance = r.variance;
+        }
+      }
+      const residual = best >= 0 ? seasons[best]!.residual : null;
+      const centre = residual ? medians[best]! + residual.mean : raw.mean;
+      const sd = residual ? residual.sd : raw.sd;
       const ready = raw.count >= learning;
       const expected = ready ? centre : Number.NaN;
       const lower = ready ? centre - bandZ * sd : Number.NaN;
@@ -197,24 +194,17 @@ export function createLikelihoodDetector(
         episodeMinEnd = seen + s.averaging;
       }
 
-      learn(value, slot, seasonal);
+      learn(value);
       return { score, flag: score >= threshold, expected, lower, upper };
     },
   };
 
-  function learn(value: number, slot: number, seasonal: number): void {
+  function learn(value: number): void {
     seen++;
     if (value < min) min = value;
     if (value > max) max = value;
     raw.push(raw.count >= learning ? clipTo(value, raw.mean, s.clip * raw.sd) : value);
-    if (!Number.isNaN(seasonal)) {
-      const e = value - seasonal;
-      residual.push(residual.count >= learning ? clipTo(e, residual.mean, s.clip * residual.sd) : e);
-    }
-    if (slots !== null) {
-      slots[slot * s.cycles + (slotCount[slot]! % s.cycles)] = value;
-      slotCount[slot]!++;
-    }
+    for (let m = 0; m < seasons.length; m++) seasons[m]!.learn(value, slotOf[m]!, medians[m]!);
   }
 }
 
@@ -227,16 +217,9 @@ export function averagingFor(stepMs: number): number {
   return Math.max(3, Math.min(LIKELIHOOD_DEFAULTS.averaging, Math.round(AVERAGING_MS / stepMs)));
 }
 
-/** `x` moved into [centre - halfWidth, centre + halfWidth]. */
-function clipTo(x: number, centre: number, halfWidth: number): number {
-  if (!(halfWidth > 0)) return x;
-  return Math.min(centre + halfWidth, Math.max(centre - halfWidth, x));
-}
-
-/** The shortest season whose `cycles` cycles fit in memory cheaply, or 0 for none. */
-function usablePeriod(periods: readonly number[], cycles: number): number {
-  for (const p of periods) if (p >= 2 && p * cycles <= 1_000_000) return p;
-  return 0;
+/** The seasons whose `cycles` cycles fit in memory cheaply (at most two: day and week). */
+function usablePeriods(periods: readonly number[], cycles: number): number[] {
+  return periods.filter((p) => p >= 2 && p * cycles <= 1_000_000).slice(0, 2);
 }
 
 function pickSettings(options: Partial<LikelihoodSettings>): Partial<LikelihoodSettings> {
