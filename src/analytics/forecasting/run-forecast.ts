@@ -21,6 +21,8 @@ export interface ForecastRequest {
   readonly seasonPeriods: readonly number[] | null;
   /** Backtest windows for `auto` and `ensemble` (default 3, fewer on a short history). */
   readonly windows?: number;
+  /** How `auto` and `ensemble` refit a candidate in the windows (`SelectionSettings.windowRefit`). */
+  readonly windowRefit?: 'parameters' | 'search';
   readonly seed?: number;
 }
 
@@ -59,6 +61,7 @@ export function forecastPrepared(series: PreparedSeries, request: ForecastReques
     const selection = selectAndForecast(series.y, options, candidatesFor(series.seasonPeriods), {
       windows: request.windows ?? 3,
       combine: request.model === 'ensemble' ? 'ensemble' : 'auto',
+      ...(request.windowRefit ? { windowRefit: request.windowRefit } : {}),
     });
     forecast = selection.forecast;
     backtest = {

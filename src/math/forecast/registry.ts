@@ -9,13 +9,13 @@
  */
 import { autoArima } from './arima/auto.ts';
 import { driftModel, naive2Model, naiveModel, seasonalNaiveModel } from './baselines/index.ts';
-import { autoEts } from './ets/index.ts';
+import { autoEts, autoEtsPlan } from './ets/index.ts';
 import { prophetModel } from './prophet/index.ts';
 import type { Candidate } from './select.ts';
-import { mstlModel } from './stl/index.ts';
+import { mstlModel, mstlPlan } from './stl/index.ts';
 import { stsModel } from './sts/model.ts';
 import { dynamicOptimizedThetaModel, optimizedThetaModel, thetaModel } from './theta/index.ts';
-import type { ForecastModel } from './types.ts';
+import type { ForecastModel, PlannedModel } from './types.ts';
 
 export const MODEL_CHOICES = [
   'auto',
@@ -51,6 +51,15 @@ const SINGLE: Record<SingleModelChoice, ForecastModel> = {
   naive2: naive2Model,
 };
 
+/**
+ * Plans of the candidates whose structure search is most of their cost: a backtest window refits the
+ * structure chosen on the whole history instead of searching again (`select.ts`, `ForecastPlan`).
+ */
+const PLANS: Partial<Record<SingleModelChoice, PlannedModel>> = {
+  ets: autoEtsPlan,
+  mstl: mstlPlan(autoEtsPlan),
+};
+
 /** One model by its name on the command line. */
 export function modelFor(choice: SingleModelChoice): ForecastModel {
   return SINGLE[choice];
@@ -65,7 +74,10 @@ const ETS_MAX_PERIOD = 24;
 
 /** What `auto` and `ensemble` compare on a series with these seasonal periods. */
 export function candidatesFor(seasonPeriods: readonly number[]): Candidate[] {
-  const candidate = (name: SingleModelChoice): Candidate => ({ name, model: SINGLE[name] });
+  const candidate = (name: SingleModelChoice): Candidate => {
+    const plan = PLANS[name];
+    return plan ? { name, model: SINGLE[name], plan } : { name, model: SINGLE[name] };
+  };
   if (seasonPeriods.length === 0)
     return ['theta', 'naive', 'ets', 'arima'].map((n) => candidate(n as SingleModelChoice));
   const m = seasonPeriods[0]!;

@@ -64,6 +64,55 @@ describe('selectAndForecast', () => {
     expect(Array.from(selection.forecast.mean)).toEqual(Array.from(expected.mean));
   });
 
+  it('fits a candidate with a plan once on the whole history: its windows and its forecast come from the plan', () => {
+    const y = seasonal(240, 4);
+    const calls = { model: 0, plan: 0, window: [] as number[] };
+    const planned = {
+      name: 'planned',
+      model: (series: Float64Array, o: typeof options) => {
+        calls.model++;
+        return seasonalNaiveModel(series, o);
+      },
+      plan: (series: Float64Array, o: typeof options) => {
+        calls.plan++;
+        return {
+          forecast: { ...seasonalNaiveModel(series, o), model: 'from the plan' },
+          window: (train: Float64Array, wo: typeof options) => {
+            calls.window.push(train.length);
+            return seasonalNaiveModel(train, wo);
+          },
+        };
+      },
+    };
+    const selection = selectAndForecast(y, options, [planned, { name: 'naive', model: naiveModel }], {
+      combine: 'best',
+    });
+    expect(selection.chosen).toEqual(['planned']);
+    expect(selection.forecast.model).toBe('from the plan');
+    expect(calls).toEqual({ model: 0, plan: 1, window: [204, 216, 228] });
+  });
+
+  it('repeats the whole model in every window and for the forecast with windowRefit "search"', () => {
+    const y = seasonal(240, 4);
+    let modelCalls = 0;
+    const planned = {
+      name: 'planned',
+      model: (series: Float64Array, o: typeof options) => {
+        modelCalls++;
+        return seasonalNaiveModel(series, o);
+      },
+      plan: () => {
+        throw new Error('the plan is not used when every window searches');
+      },
+    };
+    const selection = selectAndForecast(y, options, [planned, { name: 'naive', model: naiveModel }], {
+      combine: 'best',
+      windowRefit: 'search',
+    });
+    expect(selection.forecast.model).toBe('SeasonalNaive[12]');
+    expect(modelCalls).toBe(4);
+  });
+
   it('falls back to the first candidate with a coded warning when no window fits', () => {
     const y = seasonal(30, 3);
     const selection = selectAndForecast(y, options, [

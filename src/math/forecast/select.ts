@@ -16,6 +16,7 @@ import type {
   ForecastOptions,
   ForecastWarning,
   ModelForecast,
+  PlannedModel,
   PredictionInterval,
 } from './types.ts';
 
@@ -23,6 +24,12 @@ export interface Candidate {
   /** The short name shown in rankings (`ets`, `theta`, ...). */
   readonly name: string;
   readonly model: ForecastModel;
+  /**
+   * The same model with its plan, for models whose structure search dominates their cost (AutoETS,
+   * MSTL with AutoETS inside): the backtest windows then keep the structure chosen on the whole
+   * history and refit its parameters (`ForecastPlan`), and the whole-history forecast is reused.
+   */
+  readonly plan?: PlannedModel;
 }
 
 export interface SelectionSettings {
@@ -33,6 +40,13 @@ export interface SelectionSettings {
   /** Members of a combination (default 3). */
   readonly ensembleSize?: number;
   readonly ensembleMethod?: 'median' | 'mean';
+  /**
+   * How a candidate with a plan is refitted in the windows: `parameters` (default) keeps the structure
+   * chosen on the whole history, `search` repeats the model's whole search in every window (the
+   * stricter backtest, and 3-4× slower on the daily bench series; `npm run bench:forecast` prints
+   * both, with their accuracy).
+   */
+  readonly windowRefit?: 'parameters' | 'search';
 }
 
 export interface CandidateScore {
@@ -112,7 +126,12 @@ export function selectAndForecast(
     seasonPeriods: options.seasonPeriods,
     seed: options.seed ?? 1,
   };
-  const results = candidates.map((c) => rollingOrigin(y, c.model, backtest));
+  // Candidates with a plan fit the whole history first; their windows reuse that fit's structure.
+  const plans = candidates.map((c) =>
+    c.plan && settings.windowRefit !== 'search' ? c.plan(y, options) : null,
+  );
+  const results = candidates.map((c, i) => rollingOrigin(y, plans[i]?.window ?? c.model, backtest));
+  const finalForecast = (i: number) => plans[i]?.forecast ?? candidates[i]!.model(y, options);
   const scores = candidates.map((c, i) => scoreOf(c.name, results[i]!));
   const ranked = scores.map((s, i) => ({ s, i })).sort((a, b) => compareScores(a.s, b.s));
   const best = ranked[0]!;
@@ -138,7 +157,7 @@ export function selectAndForecast(
   const allScores = [...scores, ...(ensembleScore ? [ensembleScore] : [])].sort(compareScores);
 
   if (useEnsemble && ensembleScore) {
-    const finals = members.map((r) => candidates[r.i]!.model(y, options));
+    const finals = members.map((r) => finalForecast(r.i));
     const forecast = combineForecasts(finals, method);
     const names = members.map((r) => r.s.name);
     return {
@@ -153,7 +172,7 @@ export function selectAndForecast(
     };
   }
   const chosen = candidates[best.i]!;
-  const forecast = chosen.model(y, options);
+  const forecast = finalForecast(best.i);
   const runnerUp = ranked[1];
   return {
     forecast,

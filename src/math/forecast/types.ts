@@ -59,3 +59,19 @@ export interface ModelForecast {
  * throws on data and never returns NaN in `mean` or the intervals.
  */
 export type ForecastModel = (y: Float64Array, options: ForecastOptions) => ModelForecast;
+
+/**
+ * A model's fit to a whole history, kept so that backtest windows of that history (its prefixes) can
+ * be answered without repeating the model's structure search: the structure chosen on the whole
+ * history (an ETS form, the inner model of MSTL) is kept, and its parameters are re-estimated on each
+ * window's training part, starting from the whole history's.
+ */
+export interface ForecastPlan {
+  /** The forecast from the whole history: exactly what the model itself returns for it. */
+  readonly forecast: ModelForecast;
+  /** Forecasts from a prefix of that history with the structure above. */
+  readonly window: ForecastModel;
+}
+
+/** A model that can also return its plan (`select.ts` uses it for the backtest windows). */
+export type PlannedModel = (y: Float64Array, options: ForecastOptions) => ForecastPlan;

@@ -43,14 +43,18 @@ const EVALUATIONS_PER_DIMENSION = 100;
  * Additive-error forms without a multiplicative season are fitted with the initial state concentrated
  * out (`profile.ts`: exact maximum likelihood over x0 for each set of weights, Nelder-Mead over the
  * 1-4 weights only); the others by the joint search of `fitEtsJoint`.
+ *
+ * `warm`, a fit of the same form and period to a series this one shares its start with (the whole
+ * series, when y is a backtest window's training part), starts the search at its weights and initial
+ * state instead of R's heuristics and the start grid, with a smaller first simplex.
  */
-export function fitEts(y: Float64Array, form: EtsForm, m: number): EtsFit | null {
-  if (!isProfiled(form)) return fitEtsJoint(y, form, m);
+export function fitEts(y: Float64Array, form: EtsForm, m: number, warm?: EtsFit): EtsFit | null {
+  if (!isProfiled(form)) return fitEtsJoint(y, form, m, warm);
   const problem = setUp(y, form, m);
-  const profiled = profileWeights(y, form, problem.period, problem.states);
-  if (!profiled) return fitEtsJoint(y, form, m);
+  const profiled = profileWeights(y, form, problem.period, problem.states, warm && startOf(warm).weights);
+  if (!profiled) return fitEtsJoint(y, form, m, warm);
   const x = Float64Array.from([...profiled.weights, ...profiled.states]);
-  if (!Number.isFinite(problem.objective(x))) return fitEtsJoint(y, form, m);
+  if (!Number.isFinite(problem.objective(x))) return fitEtsJoint(y, form, m, warm);
   return problem.finish(x, true);
 }
 
@@ -59,22 +63,27 @@ export function fitEts(y: Float64Array, form: EtsForm, m: number): EtsFit | null
  * and free initial states jointly by Nelder-Mead, from the best point of a coarse weight grid at R's
  * heuristic states, then one restart.
  */
-export function fitEtsJoint(y: Float64Array, form: EtsForm, m: number): EtsFit | null {
+export function fitEtsJoint(y: Float64Array, form: EtsForm, m: number, warm?: EtsFit): EtsFit | null {
   const { x0, objective, has, period, nw, finish } = setUp(y, form, m);
-  // The likelihood is often multimodal in the weights (a non-seasonal form on seasonal data has a local
-  // optimum at small α and another near α = 1), so the search starts from the best of a coarse grid of
-  // weights at the heuristic states rather than from R's single start, which is in the grid.
-  let bestStart = objective(x0);
-  const trial = Float64Array.from(x0);
-  for (const w of weightGrid(has, period)) {
-    trial.set(w);
-    const value = objective(trial);
-    if (value < bestStart) {
-      bestStart = value;
-      x0.set(w);
+  const warmStart = warm && startOf(warm);
+  if (warmStart && Number.isFinite(objective(Float64Array.from(warmStart.x)))) {
+    x0.set(warmStart.x);
+  } else {
+    // The likelihood is often multimodal in the weights (a non-seasonal form on seasonal data has a
+    // local optimum at small α and another near α = 1), so the search starts from the best of a coarse
+    // grid of weights at the heuristic states rather than from R's single start, which is in the grid.
+    let bestStart = objective(x0);
+    const trial = Float64Array.from(x0);
+    for (const w of weightGrid(has, period)) {
+      trial.set(w);
+      const value = objective(trial);
+      if (value < bestStart) {
+        bestStart = value;
+        x0.set(w);
+      }
     }
   }
-  const steps = initialSteps(x0, nw, y, form, period);
+  const steps = initialSteps(x0, nw, y, form, period).map((step) => (warmStart ? step / 4 : step));
   const maxEvaluations = Math.max(1000, EVALUATIONS_PER_DIMENSION * x0.length);
   let best = nelderMead(objective, x0, {
     initialStep: steps,
@@ -165,6 +174,17 @@ export function etsFromState(
     sigma2: sse / (n > freeCount ? n - freeCount : n),
     converged,
   };
+}
+
+/** A fit's weights (α, β?, γ?, φ?) and its search point [weights, free initial states]. */
+function startOf(fit: EtsFit): { weights: number[]; x: number[] } {
+  const has = { trend: hasTrend(fit.form), season: hasSeason(fit.form), damped: fit.form.trend === 'Ad' };
+  const weights = [fit.params.alpha];
+  if (has.trend) weights.push(fit.params.beta);
+  if (has.season) weights.push(fit.params.gamma);
+  if (has.damped) weights.push(fit.params.phi);
+  const free = fit.initialState.subarray(0, fit.initialState.length - (has.season ? 1 : 0));
+  return { weights, x: [...weights, ...free] };
 }
 
 /** The number of smoothing weights a form estimates (α, and β, γ, φ where present). */

@@ -30,12 +30,15 @@ export function isProfiled(form: EtsForm): boolean {
 /**
  * The best weights (and their concentrated states) for a form `isProfiled` accepts; null when no
  * admissible point of the start grid has a finite score. `heuristic` is R's `initstate` for the form.
+ * `start` (weights in the search's order) replaces the grid, and the first simplex is a quarter of
+ * the usual size: for a backtest window, whose weights are close to those fitted to the whole series.
  */
 export function profileWeights(
   y: Float64Array,
   form: EtsForm,
   period: number,
   heuristic: ArrayLike<number>,
+  start?: readonly number[],
 ): Profiled | null {
   const n = y.length;
   const has = { trend: hasTrend(form), season: hasSeason(form), damped: form.trend === 'Ad' };
@@ -67,24 +70,25 @@ export function profileWeights(
 
   // The score is multimodal in α (a local optimum at small α and another near 1 is common), so the
   // search starts from the best point of a coarse grid.
-  let start: number[] | null = null;
+  let first: number[] | null = null;
   let startValue = Number.POSITIVE_INFINITY;
-  for (const w of startGrid(has)) {
+  for (const w of start ? [[...start]] : startGrid(has)) {
     const value = score(w);
     if (value < startValue) {
       startValue = value;
-      start = w;
+      first = w;
     }
   }
-  if (!start) return null;
+  if (!first) return null;
   // Leaving the box by 0.01 costs about a unit of lik (half a unit of log-likelihood) per 10,000.
   slope = 1e-2 * Math.max(1, Math.abs(startValue));
-  const steps = start.map((_, i) => stepFor(i, start, has));
+  const from = first;
+  const steps = from.map((_, i) => stepFor(i, from, has) / (start ? 4 : 1));
   const tolerance = { functionTolerance: 1e-6 * Math.max(1, Math.abs(startValue)), pointTolerance: 1e-3 };
-  let best = nelderMead(score, start, {
+  let best = nelderMead(score, from, {
     ...tolerance,
     initialStep: steps,
-    maxEvaluations: 150 * start.length,
+    maxEvaluations: 150 * from.length,
   });
   // A restart with a fresh, smaller simplex: cheap in ≤ 4 dimensions, and it moves off a collapsed simplex.
   // It also settles the weights more tightly than the first, loose search needs to.
@@ -92,7 +96,7 @@ export function profileWeights(
     functionTolerance: 1e-8 * Math.max(1, Math.abs(best.value)),
     pointTolerance: 1e-5,
     initialStep: steps.map((s) => s / 4),
-    maxEvaluations: 60 * start.length,
+    maxEvaluations: 60 * from.length,
   });
   if (again.value <= best.value) best = again;
   if (!Number.isFinite(best.value)) return null;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import reference from '../../../../test/fixtures/forecast/stl.json' with { type: 'json' };
 import { createRng } from '../../random.ts';
 import { normalQuantile } from '../../stats/distributions.ts';
-import type { ForecastModel } from '../types.ts';
-import { mstlModel } from './model.ts';
+import type { ForecastModel, PlannedModel } from '../types.ts';
+import { mstlModel, mstlPlan } from './model.ts';
 
 /**
  * The random walk R's `forecast.stl(method = "naive")` runs on the adjusted series (`rwf`): the last
@@ -130,5 +130,33 @@ describe('mstlModel on series of known structure', () => {
     expect(result.mean.every(Number.isFinite)).toBe(true);
     for (let j = 0; j < 24; j++)
       expect(Math.abs(result.mean[j]! - (50 + 10 * Math.sin((2 * Math.PI * (n + j)) / 24)))).toBeLessThan(1);
+  });
+});
+
+describe('mstlPlan', () => {
+  it('forecasts the whole series as mstlModel does, and a window from its own decomposition with the inner plan’s window model', () => {
+    const rng = createRng(8);
+    const y = Float64Array.from(
+      { length: 24 * 7 * 4 },
+      (_, t) => 100 + 0.05 * t + 10 * Math.sin((2 * Math.PI * t) / 24) + rng.normal(),
+    );
+    const options = { horizon: 24, levels: [80, 95], seasonPeriods: [24, 168] };
+    const calls = { plan: [] as number[], window: [] as number[] };
+    const inner: PlannedModel = (adjusted, o) => {
+      calls.plan.push(adjusted.length);
+      return {
+        forecast: naive(adjusted, o),
+        window: (train, wo) => {
+          calls.window.push(train.length);
+          return naive(train, wo);
+        },
+      };
+    };
+    const plan = mstlPlan(inner)(y, options);
+    expect(plan.forecast).toEqual(mstlModel(naive)(y, options));
+    const train = y.subarray(0, y.length - 48);
+    expect(plan.window(train, options)).toEqual(mstlModel(naive)(train, options));
+    // The inner model planned once, on the whole adjusted series; the window used its window model.
+    expect(calls).toEqual({ plan: [y.length], window: [train.length] });
   });
 });
