@@ -45,7 +45,7 @@ describe('alert rules in sightline.yaml', () => {
       direction: 'down',
       detector: DEFAULT_DETECTOR,
       sensitivity: 0.5,
-      policy: { for: { kind: 'duration', ms: 7_200_000 }, cooldownMs: 21_600_000, recovery: 2 },
+      policy: { for: { kind: 'evaluations', count: 1 }, cooldownMs: 21_600_000, recovery: 2 },
       groupBy: ['os'],
       channels: ['oncall'],
     });
