@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random.ts';
 import { driftModel, naiveModel, seasonalNaiveModel } from './baselines/index.ts';
-import { backtestWindows, combineForecasts, selectAndForecast } from './select.ts';
+import { backtestWindows, type Candidate, combineForecasts, selectAndForecast } from './select.ts';
 import type { ModelForecast } from './types.ts';
 
 const options = { horizon: 12, levels: [80, 95], seasonPeriods: [12] };
@@ -67,17 +67,17 @@ describe('selectAndForecast', () => {
   it('fits a candidate with a plan once on the whole history: its windows and its forecast come from the plan', () => {
     const y = seasonal(240, 4);
     const calls = { model: 0, plan: 0, window: [] as number[] };
-    const planned = {
+    const planned: Candidate = {
       name: 'planned',
-      model: (series: Float64Array, o: typeof options) => {
+      model: (series, o) => {
         calls.model++;
         return seasonalNaiveModel(series, o);
       },
-      plan: (series: Float64Array, o: typeof options) => {
+      plan: (series, o) => {
         calls.plan++;
         return {
           forecast: { ...seasonalNaiveModel(series, o), model: 'from the plan' },
-          window: (train: Float64Array, wo: typeof options) => {
+          window: (train, wo) => {
             calls.window.push(train.length);
             return seasonalNaiveModel(train, wo);
           },
@@ -95,9 +95,9 @@ describe('selectAndForecast', () => {
   it('repeats the whole model in every window and for the forecast with windowRefit "search"', () => {
     const y = seasonal(240, 4);
     let modelCalls = 0;
-    const planned = {
+    const planned: Candidate = {
       name: 'planned',
-      model: (series: Float64Array, o: typeof options) => {
+      model: (series, o) => {
         modelCalls++;
         return seasonalNaiveModel(series, o);
       },
