@@ -128,6 +128,80 @@ describe('RecordIngestor', () => {
     }
   });
 
+  it('counts every call, record and commit in its totals; calls arriving together share one commit', async () => {
+    const own = await RecordIngestor.open({
+      store: opened.events,
+      deadLetterPath: path.join(dir, 'stats.ndjson'),
+      inputs: 'test',
+    });
+    const together = Array.from({ length: 10 }, (_, c) =>
+      own.ingest(
+        'p6',
+        frameValues(Array.from({ length: 30 }, (_, i) => event(5000 + c * 30 + i))),
+        `call ${c}`,
+      ),
+    );
+    await Promise.all(together);
+    // One accepted record, its repeat (dropped before staging) and a reject.
+    await own.ingest('p6', frameValues([event(9000), event(9000), { user_id: 'u1' }]), 'alone');
+    const stats = own.stats();
+    await own.close();
+    expect({
+      calls: stats.calls,
+      records: stats.records,
+      commits: stats.commits,
+      committedRows: stats.committedRows,
+    }).toEqual({ calls: 11, records: 303, commits: 2, committedRows: 301 });
+    // Each commit answers at least one call, which waited at least as long as that commit ran.
+    expect(stats.answerMs).toBeGreaterThanOrEqual(stats.commitMs);
+    expect(stats.maxCommitMs).toBeLessThanOrEqual(stats.commitMs);
+  });
+
+  it('keeps one users row per user across batches: first touch from the earliest event, attributes from the latest', async () => {
+    const at = (i: number, extra: Record<string, unknown>) => ({
+      event_id: `r${i}`,
+      user_id: 'ru',
+      event: i === 0 ? 'sign_up' : 'view',
+      timestamp: 1_790_000_000 + i * 60,
+      ...extra,
+    });
+    await ingestor.ingest('p7', frameValues([at(5, { os: 'iOS', source: 'ads' })]), 'b1');
+    await ingestor.ingest('p7', frameValues([at(9, { os: 'Android' }), at(7, { country: 'DE' })]), 'b2');
+    // An earlier event arriving late moves the first touch, not the latest attributes.
+    await ingestor.ingest('p7', frameValues([at(0, { os: 'Web', source: 'organic' })]), 'b3');
+    await ingestor.ingest(
+      'p7',
+      frameValues([{ event_id: 'other', user_id: 'rv', event: 'view', timestamp: 1_790_000_000 }]),
+      'b4',
+    );
+    const rows = await opened.warehouse.query(
+      `SELECT user_id, first_event, source, os, country, events, epoch(first_seen)::BIGINT AS first, epoch(last_seen)::BIGINT AS last
+       FROM users WHERE project_id = 'p7' ORDER BY user_id`,
+    );
+    expect(rows).toEqual([
+      {
+        user_id: 'ru',
+        first_event: 'sign_up',
+        source: 'organic',
+        os: 'Android',
+        country: 'DE',
+        events: 4,
+        first: 1_790_000_000,
+        last: 1_790_000_540,
+      },
+      {
+        user_id: 'rv',
+        first_event: 'view',
+        source: null,
+        os: null,
+        country: null,
+        events: 1,
+        first: 1_790_000_000,
+        last: 1_790_000_000,
+      },
+    ]);
+  });
+
   it('frames NDJSON with blank lines, CRLF, broken JSON and bad UTF-8 by line', () => {
     const body = Buffer.concat([
       Buffer.from('{"a":1}\r\n\n  \n{"a":\n'),

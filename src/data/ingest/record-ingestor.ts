@@ -25,8 +25,29 @@ export interface RecordIngestorOptions {
   now?: () => number;
 }
 
+/**
+ * What an ingestor's calls and commits have cost since it opened, summed, so that a load test can tell
+ * the time on the event loop (validating and staging) from the time in the database (commits) and from
+ * the time calls spend waiting for their commit.
+ */
+export interface IngestorStats {
+  calls: number;
+  records: number;
+  /** Milliseconds spent normalising, de-duplicating within the batch and staging calls (event loop). */
+  stageMs: number;
+  commits: number;
+  /** Rows handed to the store (staged, before the store's duplicate check). */
+  committedRows: number;
+  /** Milliseconds from a commit's start (flushing the staged rows) to its outcome, summed and the longest. */
+  commitMs: number;
+  maxCommitMs: number;
+  /** Milliseconds from each call's arrival to its answer, summed. */
+  answerMs: number;
+}
+
 /** One call waiting for its batch to commit. */
 interface Waiting {
+  arrived: number;
   staged: number;
   knownDuplicates: number;
   counts: RecordCounts;
@@ -72,6 +93,16 @@ export class RecordIngestor {
   private committedBytes: number;
   private draining: Promise<void> | null = null;
   private closed = false;
+  private readonly counters: IngestorStats = {
+    calls: 0,
+    records: 0,
+    stageMs: 0,
+    commits: 0,
+    committedRows: 0,
+    commitMs: 0,
+    maxCommitMs: 0,
+    answerMs: 0,
+  };
 
   private constructor(
     private readonly options: RecordIngestorOptions,
@@ -103,6 +134,11 @@ export class RecordIngestor {
     return new RecordIngestor(options, deadLetterPath, committed);
   }
 
+  /** A copy of the running totals (see IngestorStats). */
+  stats(): IngestorStats {
+    return { ...this.counters };
+  }
+
   /**
    * Validates `records` (framed as by `frameValues` / `frameNdjson`) into `projectId` and resolves with
    * their counts once the batch holding them has committed; rejects if that commit failed (then nothing
@@ -110,6 +146,7 @@ export class RecordIngestor {
    */
   ingest(projectId: string, records: readonly FramedRecord[], source: string): Promise<RecordCounts> {
     if (this.closed) return Promise.reject(new Error('the record ingestor is closed'));
+    const arrived = performance.now();
     const batch = this.project(projectId);
     const segment = batch.waiting.length;
     const counts: RecordCounts = { accepted: 0, rejected: 0, duplicates: 0, rejectedByReason: {} };
@@ -155,8 +192,11 @@ export class RecordIngestor {
       batch.stager.add(result, segment);
       staged++;
     }
+    this.counters.calls++;
+    this.counters.records += records.length;
+    this.counters.stageMs += performance.now() - arrived;
     return new Promise<RecordCounts>((resolve, fail) => {
-      batch.waiting.push({ staged, knownDuplicates, counts, resolve, fail });
+      batch.waiting.push({ arrived, staged, knownDuplicates, counts, resolve, fail });
       batch.totals.calls++;
       batch.totals.read += records.length;
       this.drain();
@@ -233,6 +273,7 @@ export class RecordIngestor {
     batch.waiting = [];
     batch.rejects = [];
     batch.ids = new Set();
+    const started = performance.now();
     try {
       // The stager's current file holds exactly these calls' rows: calls arriving from here on stage
       // into its other file, for the next commit.
@@ -267,7 +308,14 @@ export class RecordIngestor {
           : {}),
       });
       this.committedBytes = mark.bytes;
+      const finished = performance.now();
+      const c = this.counters;
+      c.commits++;
+      c.committedRows += rows.count;
+      c.commitMs += finished - started;
+      c.maxCommitMs = Math.max(c.maxCommitMs, finished - started);
       for (const [i, w] of waiting.entries()) {
+        c.answerMs += finished - w.arrived;
         const { accepted, duplicates } = outcome.segments[i]!;
         w.counts.accepted = accepted;
         w.counts.duplicates = duplicates;

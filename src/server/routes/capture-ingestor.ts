@@ -6,12 +6,20 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { FramedRecord } from '../../data/ingest/readers/types.ts';
-import type { RecordCounts } from '../../data/ingest/record-ingestor.ts';
+import type { IngestorStats, RecordCounts } from '../../data/ingest/record-ingestor.ts';
 import { RecordIngestor } from '../../data/ingest/record-ingestor.ts';
 import type { ServerContext } from '../context.ts';
 
 const ingestors = new WeakMap<ServerContext, Promise<RecordIngestor>>();
 const closing = new WeakSet<ServerContext>();
+const opened = new WeakMap<ServerContext, RecordIngestor>();
+const parsing = new WeakMap<ServerContext, { ms: number }>();
+
+/** The capture totals of a server: its ingestor's, and the time spent reading request bodies into records. */
+export interface CaptureStats extends IngestorStats {
+  /** Milliseconds spent gunzipping, parsing and framing bodies, summed over requests. */
+  parseMs: number;
+}
 
 /**
  * Called by each capture plugin when it registers (hooks cannot be added once the server runs): the
@@ -39,10 +47,30 @@ function ingestorFor(context: ServerContext): Promise<RecordIngestor> {
       inputs: 'api',
     });
     ingestors.set(context, ingestor);
+    ingestor.then(
+      (ready) => opened.set(context, ready),
+      () => undefined,
+    );
     // A failed open is not kept: the next request tries again (and answers with the error).
     ingestor.catch(() => ingestors.delete(context));
   }
   return ingestor;
+}
+
+/**
+ * The running totals of the server's capture (calls, commits and the time each took), or null before the
+ * first capture: what `npm run bench:server` reads to split a request's latency into its phases.
+ */
+export function captureStats(context: ServerContext): CaptureStats | null {
+  const ingestor = opened.get(context);
+  return ingestor ? { ...ingestor.stats(), parseMs: parsing.get(context)?.ms ?? 0 } : null;
+}
+
+/** Adds the time one request took to read its body into records (see CaptureStats.parseMs). */
+export function countParsing(context: ServerContext, ms: number): void {
+  const totals = parsing.get(context);
+  if (totals) totals.ms += ms;
+  else parsing.set(context, { ms });
 }
 
 /**

@@ -10,7 +10,7 @@ import { REJECT_REASONS } from '../../data/events/event.ts';
 import { requireRole } from '../auth.ts';
 import type { RoutePlugin } from '../context.ts';
 import { bodyBytes, captureRecordsOf, readBodiesAsBytes } from './capture-body.ts';
-import { captureRecords, closeIngestorWith } from './capture-ingestor.ts';
+import { captureRecords, closeIngestorWith, countParsing } from './capture-ingestor.ts';
 
 const countsSchema = {
   type: 'object',
@@ -54,7 +54,9 @@ export const captureRoutes: RoutePlugin = (app, context) => {
       },
       async (request) => {
         requireRole(request, 'editor');
+        const started = performance.now();
         const records = captureRecordsOf(request, await bodyBytes(request));
+        countParsing(context, performance.now() - started);
         return captureRecords(context, request.principal.projectId, records, 'POST /api/v1/capture');
       },
     );
