@@ -49,6 +49,16 @@ describe('alert job', () => {
     ]);
   }, 60_000);
 
+  it('evaluates a 15-minute rule every 15 minutes: one firing and one resolve for the Android drop', async () => {
+    const r = runner('quarter', { interval: '15m', for: 1 });
+    await r.every(900_000, '2026-04-02T03:00:00Z', '2026-04-02T19:00:00Z');
+    // The drop (06:00–16:00) is flagged in the 06:45 bucket and held while the values stay beyond half the
+    // band, though the detector's score sags as its baseline learns the outage; it resolves after two
+    // quarters back (16:00 and 16:15), at the 16:30 run.
+    expect(r.lines()).toEqual(['04-02T07:00 team firing os=Android', '04-02T16:30 team resolved os=Android']);
+    expect(r.sent[0]!.document.alert!.alerts.map((a) => a.startsAt)).toEqual(['2026-04-02T06:45:00Z']);
+  }, 60_000);
+
   it('notifies a still-firing alert again after the repeat interval', async () => {
     const r = runner('repeating', { repeat: '3h' });
     await r.hourly('2026-04-02T04:00:00Z', '2026-04-02T20:00:00Z');

@@ -80,7 +80,12 @@ export class AlertRunner {
 
   /** Runs every hour in [from, to). */
   async hourly(from: string, to: string): Promise<void> {
-    for (let t = Date.parse(from); t < Date.parse(to); t += 3_600_000) await this.run(t);
+    await this.every(3_600_000, from, to);
+  }
+
+  /** Runs every `stepMs` in [from, to). */
+  async every(stepMs: number, from: string, to: string): Promise<void> {
+    for (let t = Date.parse(from); t < Date.parse(to); t += stepMs) await this.run(t);
   }
 
   /** `10:00 firing os=Android; os=iOS` per message, for exact comparisons. */

@@ -150,7 +150,7 @@ describe('rule evaluations from detected points', () => {
     expect(breaches('both')).toEqual([true, true, false, false, true]);
   });
 
-  it('holds a flagged breach while the score stays at 0.6 of the flag score or more, on the same side', () => {
+  it('holds a flagged breach while the score stays at 0.6 of the flag score or more, or the value beyond half the band, on the same side', () => {
     const at = (value: number | null, score: number, flag = false): DetectedPoint => ({
       t: 'x',
       value,
@@ -171,15 +171,24 @@ describe('rule evaluations from detected points', () => {
     ];
     const down = ruleEvaluations({ direction: 'down' }, series, [1, 2, 3, 4, 5, 6, 7], '', 0.5);
     expect(down.map((e) => e.breach)).toEqual([false, true, true, false, true, false, false]);
-    // Scores just under the hold level end it.
+    // Scores just under the hold level end it, unless the value is beyond half the band (below 90 here).
     const under = ruleEvaluations(
       { direction: 'both' },
-      [at(40, 0.9, true), at(60, 0.29), at(60, 0.4)],
+      [at(40, 0.9, true), at(89, 0.29), at(91, 0.29), at(60, 0.4)],
+      [1, 2, 3, 4],
+      '',
+      0.5,
+    );
+    expect(under.map((e) => e.breach)).toEqual([true, true, false, false]);
+    // Above the expected value the half band is 110.
+    const up = ruleEvaluations(
+      { direction: 'up' },
+      [at(140, 0.9, true), at(111, 0.1), at(109, 0.1)],
       [1, 2, 3],
       '',
       0.5,
     );
-    expect(under.map((e) => e.breach)).toEqual([true, false, false]);
+    expect(up.map((e) => e.breach)).toEqual([true, true, false]);
   });
 
   it('a step without a value is a missing evaluation (NaN value and expectation)', () => {

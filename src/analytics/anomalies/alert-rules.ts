@@ -221,11 +221,18 @@ function usesTrailingWindow(layer: SemanticLayer, name: string, seen = new Set<s
   }
 }
 
+/** Whether the point's value lies beyond half its band, on the side it is on (false without a band). */
+function beyondHalfBand(p: DetectedPoint): boolean {
+  if (p.value === null || p.expected === undefined) return false;
+  if (p.value < p.expected) return p.lower !== undefined && p.value < p.expected - (p.expected - p.lower) / 2;
+  return p.upper !== undefined && p.value > p.expected + (p.upper - p.expected) / 2;
+}
+
 /**
  * A rule's evaluations from a detected series: a breach is a flagged point on the rule's side of the
- * band (`down`: below the expected value, `up`: above it), held by the points after it that score at
- * least `EPISODE_SCORE_FRACTION` of `flagScore` on the same side; a step without a value is a missing evaluation
- * (and does not end a held breach).
+ * band (`down`: below the expected value, `up`: above it), held by the points after it on the same side
+ * that score at least `EPISODE_SCORE_FRACTION` of `flagScore` or lie beyond half the band; a step without
+ * a value is a missing evaluation (and does not end a held breach).
  */
 export function ruleEvaluations(
   rule: Pick<AlertRule, 'direction'>,
@@ -246,8 +253,10 @@ export function ruleEvaluations(
     else if (p.flag) breach = onSide;
     // The default detector flags a sustained change once, where it starts, and scores the rest of it at
     // EPISODE_SCORE_FRACTION of the flag score: without the hold a rule's `for` could never be met by
-    // one long outage (the demo's 8-hour outage flagged one hour of eight).
-    else breach = holding && onSide && p.score >= EPISODE_SCORE_FRACTION * flagScore;
+    // one long outage (the demo's 8-hour outage flagged one hour of eight). The value staying beyond half
+    // the band holds it too: as a long outage goes on, the detector's baseline learns it and its score
+    // sags (a 15-minute rule resolved a 90% drop two hours before it ended), but the value does not.
+    else breach = holding && onSide && (p.score >= EPISODE_SCORE_FRACTION * flagScore || beyondHalfBand(p));
     if (p.value !== null) holding = breach;
     return { t: times[i]!, group, breach, value, score: p.score, expected };
   });
