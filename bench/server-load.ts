@@ -48,7 +48,10 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 }
 
-export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
+/** Told when the measured open loop starts and ends, so the server side can sample its own costs then. */
+export type PhaseListener = (phase: 'open-loop', edge: 'start' | 'end') => void;
+
+export async function runLoad(plan: LoadPlan, onPhase: PhaseListener = () => undefined): Promise<LoadResult> {
   let sequence = 0;
   const dayStart = Date.parse(`${plan.day}T00:00:00Z`);
   const batch = (lines: string[] | null): string => {
@@ -143,7 +146,9 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   await openLoop(2, null);
   process.stderr.write(`  capture open loop at ${plan.rate} events/s for ${plan.seconds} s...\n`);
   const lines: string[] = [];
+  onPhase('open-loop', 'start');
   const open = await openLoop(plan.seconds, lines);
+  onPhase('open-loop', 'end');
   writeFileSync(plan.eventsFile, `${lines.join('\n')}\n`);
   process.stderr.write(`  capture closed loop, ${plan.closedLoop.inFlight} in flight...\n`);
   const closed = await closedLoop(plan.closedLoop.inFlight, plan.closedLoop.seconds);

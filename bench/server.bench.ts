@@ -13,12 +13,13 @@
 // Targets (issue 7): capture 20,000 events/s sustained with p99 < 200 ms and no errors; tiles p95
 // < 100 ms cached. It prints; it never fails on time.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatCount } from '../src/cli/format.ts';
 import { loadProjectFile } from '../src/config/project-file.ts';
 import { createKey } from '../src/server/keys.ts';
+import { type CaptureStats, captureStats } from '../src/server/routes/capture-ingestor.ts';
 import { startServer } from '../src/server/server.ts';
 import { type LoadPlan, type LoadResult, runLoad } from './server-load.ts';
 import { printTable } from './table.ts';
@@ -33,10 +34,13 @@ function arg(name: string): string | undefined {
 }
 
 if (process.argv.includes('--child')) {
-  // The load generator: reads its plan from stdin, prints its result as one JSON line.
+  // The load generator: reads its plan from stdin, prints a JSON line when the measured open loop starts
+  // and ends, and its result as the last line.
   let input = '';
   for await (const chunk of process.stdin) input += chunk;
-  const result = await runLoad(JSON.parse(input) as LoadPlan);
+  const result = await runLoad(JSON.parse(input) as LoadPlan, (phase, edge) =>
+    process.stdout.write(`${JSON.stringify({ phase, edge })}\n`),
+  );
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 }
@@ -83,7 +87,19 @@ function copyOf(db: string, name: string): string {
   return copy;
 }
 
-function child(plan: LoadPlan): Promise<LoadResult> {
+/** What the server spent during the open loop: its process's CPU (every thread) and its capture totals. */
+interface ServerSample {
+  at: number;
+  cpuSeconds: number;
+  capture: CaptureStats | null;
+}
+
+function sample(context: Parameters<typeof captureStats>[0]): ServerSample {
+  const { user, system } = process.cpuUsage();
+  return { at: performance.now(), cpuSeconds: (user + system) / 1e6, capture: captureStats(context) };
+}
+
+function child(plan: LoadPlan, onPhase: (edge: string) => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--child'], {
       stdio: ['pipe', 'pipe', 'inherit'],
@@ -91,6 +107,14 @@ function child(plan: LoadPlan): Promise<LoadResult> {
     let out = '';
     proc.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
+      // Phase lines are handled as they arrive: the server samples itself at that moment.
+      for (let end = out.indexOf('\n'); end !== -1; end = out.indexOf('\n')) {
+        const line = out.slice(0, end);
+        const message = JSON.parse(line) as { phase?: string; edge?: string };
+        if (message.phase === undefined) return;
+        onPhase(message.edge!);
+        out = out.slice(end + 1);
+      }
     });
     proc.on('error', reject);
     proc.on('exit', (code) => {
@@ -115,6 +139,8 @@ const server = await startServer({
 const eventsFile = path.join(OUT, 'server-bench-events.ndjson');
 let result: LoadResult;
 let range: { first: string; last: string; events: number };
+const samples: Partial<Record<'start' | 'end', ServerSample>> = {};
+const loadAverage = { before: os.loadavg()[0]!, after: 0 };
 try {
   const warehouse = server.context.warehouse;
   [range] = (await warehouse.query(
@@ -133,30 +159,44 @@ try {
     `server bench: ${formatCount(users)}-user demo (${formatCount(Number(range.events))} events, ${range.first} to ${range.last}), ` +
       `${os.cpus().length} cores, load generator in a child process\n`,
   );
-  result = await child({
-    url: server.url,
-    key,
-    userIds,
-    day: range.last,
-    rate,
-    seconds,
-    closedLoop: { inFlight: 32, seconds: 10 },
-    eventsFile,
-    tiles: tiles(range.first, range.last),
-  });
+  result = await child(
+    {
+      url: server.url,
+      key,
+      userIds,
+      day: range.last,
+      rate,
+      seconds,
+      closedLoop: { inFlight: 32, seconds: 10 },
+      eventsFile,
+      tiles: tiles(range.first, range.last),
+    },
+    (edge) => {
+      if (edge === 'start' || edge === 'end') samples[edge] = sample(server.context);
+    },
+  );
+  loadAverage.after = os.loadavg()[0]!;
 } finally {
   await server.close();
 }
 
 // The reference: the open loop's events through `sightline ingest` into a fresh copy of the same demo.
 const reference = copyOf(demo, 'server-bench-reference.duckdb');
+const cpuFile = path.join(OUT, 'server-bench-reference.cpu');
 const summary = JSON.parse(
-  execFileSync(process.execPath, [CLI, 'ingest', eventsFile, '--db', reference, '--json'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  }),
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'bench/server-cli-cpu.mjs'), 'ingest', eventsFile, '--db', reference, '--json'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, SIGHTLINE_BENCH_CPU_FILE: cpuFile },
+    },
+  ),
 ) as { read: number; accepted: number; durationMs: number };
 const referenceRate = summary.read / (summary.durationMs / 1000);
+const referenceCpuMsPer1k = (Number(readFileSync(cpuFile, 'utf8')) * 1000) / (summary.read / 1000);
+rmSync(cpuFile, { force: true });
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const open = result.openLoop;
@@ -191,6 +231,12 @@ printTable([
   },
 ]);
 process.stdout.write('\n');
+const phases = phaseRows(samples.start, samples.end, referenceCpuMsPer1k);
+printTable(phases);
+process.stdout.write(
+  `load average (1 min) ${loadAverage.before.toFixed(1)} before, ${loadAverage.after.toFixed(1)} after the capture runs ` +
+    `(${os.cpus().length} cores; other work on the machine takes its share)\n\n`,
+);
 printTable(
   result.tiles.map((t) => ({
     'dashboard tile': t.name,
@@ -204,7 +250,7 @@ printTable(
 );
 writeFileSync(
   path.join(OUT, 'server-bench.json'),
-  `${JSON.stringify({ users, rate, seconds, result, referenceRate }, null, 2)}\n`,
+  `${JSON.stringify({ users, rate, seconds, result, referenceRate, referenceCpuMsPer1k, phases, loadAverage }, null, 2)}\n`,
 );
 for (const f of [served, reference]) {
   for (const suffix of ['', '.wal']) rmSync(f + suffix, { force: true });
@@ -236,6 +282,59 @@ function tiles(first: string, last: string): LoadPlan['tiles'] {
       name: 'funnel sign_up > view > like > message, 28 days',
       type: 'funnel',
       spec: { steps: 'sign_up,view,like,message', window: '1d', from: from28, to: last },
+    },
+  ];
+}
+
+/**
+ * Where the open loop's time went, from the server's own totals between the loop's start and end: CPU per
+ * 1,000 events beside the reference ingest's, the event loop's share (parsing, validating, staging), and
+ * the commits (how many calls and rows each took, how long, how long a call waited for its answer).
+ */
+function phaseRows(
+  start: ServerSample | undefined,
+  end: ServerSample | undefined,
+  referenceCpu: number,
+): Record<string, string>[] {
+  if (!start?.capture || !end?.capture) return [{ phase: 'no capture totals (the open loop sent nothing?)' }];
+  const a = start.capture;
+  const b = end.capture;
+  const seconds = (end.at - start.at) / 1000;
+  const events = b.records - a.records;
+  const calls = b.calls - a.calls;
+  const commits = b.commits - a.commits;
+  const cpu = end.cpuSeconds - start.cpuSeconds;
+  const perCall = (ms: number) => `${(ms / calls).toFixed(2)} ms a call`;
+  return [
+    {
+      phase: 'server CPU (all threads) per 1,000 events',
+      value: `${((cpu * 1000) / (events / 1000)).toFixed(1)} ms`,
+      note: `reference ingest ${referenceCpu.toFixed(1)} ms; server used ${(cpu / seconds).toFixed(2)} cores`,
+    },
+    {
+      phase: 'parse bodies (gunzip, JSON, framing)',
+      value: perCall(b.parseMs - a.parseMs),
+      note: 'event loop',
+    },
+    {
+      phase: 'validate, de-duplicate in batch, stage',
+      value: perCall(b.stageMs - a.stageMs),
+      note: 'event loop',
+    },
+    {
+      phase: 'commits',
+      value: `${commits}, ${(calls / commits).toFixed(1)} calls and ${formatCount(Math.round((b.committedRows - a.committedRows) / commits))} rows each`,
+      note: `${((b.commitMs - a.commitMs) / commits).toFixed(0)} ms each on average, longest since the server started ${b.maxCommitMs.toFixed(0)} ms`,
+    },
+    {
+      phase: 'commit time / wall time',
+      value: `${((b.commitMs - a.commitMs) / 1000 / seconds).toFixed(2)}`,
+      note: '1.00 = the database writes all the time: the queue can only grow',
+    },
+    {
+      phase: 'arrival to answer (staging, waiting, own commit)',
+      value: perCall(b.answerMs - a.answerMs),
+      note: 'server side of the latency',
     },
   ];
 }
