@@ -113,6 +113,25 @@ describe('selectAndForecast', () => {
     expect(modelCalls).toBe(4);
   });
 
+  it('searches again in every window by default when the windows cut deep into the history', () => {
+    // 100 points, three windows of 12: the first trains on 64% of the history, under REUSE_SHARE.
+    const y = seasonal(100, 5);
+    let modelCalls = 0;
+    const planned: Candidate = {
+      name: 'planned',
+      model: (series, o) => {
+        modelCalls++;
+        return seasonalNaiveModel(series, o);
+      },
+      plan: () => {
+        throw new Error('the plan is not used when the windows cut deep');
+      },
+    };
+    const selection = selectAndForecast(y, options, [planned, { name: 'naive', model: naiveModel }]);
+    expect(selection.windows).toBe(3);
+    expect(modelCalls).toBe(4);
+  });
+
   it('falls back to the first candidate with a coded warning when no window fits', () => {
     const y = seasonal(30, 3);
     const selection = selectAndForecast(y, options, [

@@ -10,4 +10,4 @@ export {
   etsName,
 } from './form.ts';
 export { etsModel } from './model.ts';
-export { autoEts, autoEtsPlan } from './select.ts';
+export { autoEts, autoEtsPlan, autoEtsSearchPlan } from './select.ts';

@@ -3,7 +3,7 @@ import { createRng } from '../../random.ts';
 import type { ForecastOptions, ModelForecast } from '../types.ts';
 import { fitEts } from './fit.ts';
 import type { EtsForm } from './form.ts';
-import { autoEts, autoEtsPlan, etsModel } from './index.ts';
+import { autoEts, autoEtsPlan, autoEtsSearchPlan, etsModel } from './index.ts';
 
 /** The bench's two-year daily series: a drifting level, a weekly and a yearly wave, noise (seed 7). */
 function daily(n = 730): Float64Array {
@@ -84,6 +84,25 @@ describe('autoEtsPlan', () => {
     expect(shiftPlan.forecast.model).toBe('ETS(A,A,N)');
     expect(autoEts(shift.subarray(0, 110), flat).model).toBe('ETS(M,N,N)');
     expect(shiftPlan.window(shift.subarray(0, 110), flat).model).toBe('ETS(A,A,N)');
+  });
+
+  it('with autoEtsSearchPlan, a window chooses its own form again, as autoEts on it does', () => {
+    const rng = createRng(3);
+    const shift = Float64Array.from(
+      { length: 200 },
+      (_, t) => 100 + (t < 120 ? 0 : 1.5 * (t - 120)) + rng.normal() * 2,
+    );
+    const flat = { ...options, horizon: 10, seasonPeriods: [] };
+    const searchPlan = autoEtsSearchPlan(shift, flat);
+    expectSameForecast(searchPlan.forecast, autoEts(shift, flat));
+    const prefix = shift.subarray(0, 110);
+    const window = searchPlan.window(prefix, flat);
+    const cold = autoEts(prefix, flat);
+    expect(window.model).toBe('ETS(M,N,N)');
+    expect(window.model).toBe(cold.model);
+    for (let h = 0; h < flat.horizon; h++) {
+      expect(Math.abs(window.mean[h]! - cold.mean[h]!)).toBeLessThan(1e-3 * Math.abs(cold.mean[h]!));
+    }
   });
 
   it('repeats the whole AutoETS search on a window too short for the chosen form’s season', () => {

@@ -48,6 +48,19 @@ export function autoEtsPlan(y: Float64Array, options: ForecastOptions): Forecast
   return { forecast, window };
 }
 
+/**
+ * AutoETS on the whole history, and for its backtest windows the whole AutoETS search again, each
+ * form's fit started from that form's fit to the whole history (`fitEts`'s warm start). A window
+ * chooses its own form, as `autoEts` on it would: the warm fits reach the cold fits' AICc within
+ * 0.04 on the daily bench series, so only forms that close can trade places. Cheaper than the cold
+ * search by about a third, not by the fifteen fits `autoEtsPlan` saves; used where the search is
+ * cheap anyway (the non-seasonal forms MSTL fits to its adjusted series).
+ */
+export function autoEtsSearchPlan(y: Float64Array, options: ForecastOptions): ForecastPlan {
+  const { forecast, fits: whole } = selectForm(y, options);
+  return { forecast, window: (train, windowOptions) => selectForm(train, windowOptions, whole).forecast };
+}
+
 /** Whether AutoETS would consider `best`'s form on a series of n points with these preparations. */
 function fits(best: EtsFit, prepared: Prepared, n: number): boolean {
   const { form } = best;
@@ -64,11 +77,13 @@ function fits(best: EtsFit, prepared: Prepared, n: number): boolean {
 function selectForm(
   y: Float64Array,
   options: ForecastOptions,
-): { forecast: ModelForecast; best: EtsFit | null } {
+  warm?: ReadonlyMap<string, EtsFit>,
+): { forecast: ModelForecast; best: EtsFit | null; fits: Map<string, EtsFit> } {
+  const fits = new Map<string, EtsFit>();
   const prepared = prepare(y, options, true);
   if (prepared.constant) {
     const forecast = constantForecast(y, options, [...prepared.warnings, constantWarning()]);
-    return { forecast, best: null };
+    return { forecast, best: null, fits };
   }
   const warnings = selectionWarnings(prepared);
   const forms = admissibleForms({ seasonal: prepared.m > 1, positive: prepared.positive }).filter(
@@ -76,13 +91,20 @@ function selectForm(
   );
   let best: EtsFit | null = null;
   for (const form of forms) {
-    const fit = fitEts(y, form, prepared.m);
+    const start = warm?.get(etsName(form));
+    const fit = fitEts(
+      y,
+      form,
+      prepared.m,
+      start && start.m === (hasSeason(form) ? prepared.m : 1) ? start : undefined,
+    );
+    if (fit) fits.set(etsName(form), fit);
     // Strictly smaller, so that ties keep R's loop order.
     if (fit && Number.isFinite(fit.aicc) && (!best || fit.aicc < best.aicc)) best = fit;
   }
   if (best) {
     const forecast = forecastFromFit(best, options, warnings);
-    if (allFinite(forecast)) return { forecast, best };
+    if (allFinite(forecast)) return { forecast, best, fits };
     warnings.push({
       code: 'SL_FORECAST_FIT_FAILED',
       message: `${etsName(best.form)} had the smallest AICc but its forecast was not finite, so ETS(A,N,N) was used`,
@@ -98,6 +120,7 @@ function selectForm(
   return {
     forecast: fitWithFallback(y, { error: 'A', trend: 'N', season: 'N' }, 1, options, warnings),
     best: null,
+    fits,
   };
 }
 
