@@ -115,6 +115,23 @@ describe('sightline insight funnel', () => {
       '2026-09-01',
     ]);
     expect(any.steps.map((s) => s.count)).toEqual([5, 4]);
+    // u4 opens the app between sign-up (step 1 of its attempt) and view (step 2).
+    const anyExcluded = await json([
+      '--steps',
+      'view,sign_up',
+      '--window',
+      '1h',
+      '--order',
+      'any',
+      '--exclude',
+      'app_open',
+      '--from',
+      '2026-09-01',
+      '--to',
+      '2026-09-01',
+    ]);
+    expect(anyExcluded.steps.map((s) => s.count)).toEqual([4, 3]);
+    expect(anyExcluded.warnings.find((w) => w.code === 'SL_FUNNEL_EXCLUDED')?.message).toMatch(/^1 user /);
     const excluded = await json([...base, '--exclude', 'app_open:1-2']);
     expect(excluded.steps.map((s) => s.count)).toEqual([4, 3]);
     expect(excluded.warnings.map((w) => w.code)).toContain('SL_FUNNEL_EXCLUDED');

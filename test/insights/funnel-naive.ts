@@ -69,7 +69,12 @@ interface Attempt {
   done: number;
   start: number;
   tie: number[];
-  void: boolean;
+  /**
+   * Positions in the user's ordered events of the step events 1 … level: the chain's events, or for any
+   * order the event at which the attempt's events, taken in order, first fill k steps. Exclusions are
+   * judged on these.
+   */
+  chain: number[];
   groupKey: { breakdown: string | null; bucket: string | null };
 }
 
@@ -124,7 +129,10 @@ export function naiveFunnel(events: readonly TestEvent[], q: NaiveFunnelQuery): 
       for (let a = 0; a < seq.length; a++) {
         if (!isEntry(a)) continue;
         const t0 = (seq[a] as { t: number }).t;
-        const inWindow = seq.filter((s) => s.t >= t0 && s.t <= t0 + W && s.matches.some(Boolean));
+        const positions = seq.flatMap((s, i) =>
+          s.t >= t0 && s.t <= t0 + W && s.matches.some(Boolean) ? [i] : [],
+        );
+        const inWindow = positions.map((i) => seq[i] as (typeof seq)[number]);
         const filledBy = (t: number) =>
           maxMatching(
             inWindow.filter((s) => s.t <= t).map((s) => s.matches),
@@ -134,13 +142,24 @@ export function naiveFunnel(events: readonly TestEvent[], q: NaiveFunnelQuery): 
         const times: number[] = [];
         for (let k = 1; k <= level; k++)
           times.push(Math.min(...inWindow.map((s) => s.t).filter((t) => filledBy(t) >= k)));
+        // Step k's event: the first, in the user's order, by which the attempt's events fill k steps.
+        const chain: number[] = [];
+        for (let j = 0; j < inWindow.length && chain.length < level; j++) {
+          const filled = maxMatching(
+            inWindow.slice(0, j + 1).map((s) => s.matches),
+            n,
+          );
+          while (chain.length < filled) chain.push(positions[j] as number);
+        }
+        if (chain.some((p, k) => (seq[p] as { t: number }).t !== times[k]))
+          throw new Error('an any-order step event lies at another time than its step time');
         attempts.push({
           level,
           times,
           done: times[level - 1] as number,
           start: a,
           tie: [],
-          void: false,
+          chain,
           groupKey: groupOf(a),
         });
       }
@@ -167,11 +186,9 @@ export function naiveFunnel(events: readonly TestEvent[], q: NaiveFunnelQuery): 
           done: chain[level - 1] as number,
           start: chain[0] as number,
           tie: chain.slice(1, -1),
-          void: false,
+          chain,
           groupKey: groupOf(chain[0] as number),
-          // Kept to decide voiding once the furthest level is known.
-          ...{ chain },
-        } as Attempt;
+        };
       };
       for (let i = 0; i < seq.length; i++) if (isEntry(i)) extend([i]);
     }
@@ -188,9 +205,7 @@ export function naiveFunnel(events: readonly TestEvent[], q: NaiveFunnelQuery): 
       if (!best) return { level: L, excluded: true, times: [] };
       return { level: L, excluded: false, times: best.times };
     };
-    const isVoid = (a: Attempt, L: number): boolean => {
-      const chain = (a as Attempt & { chain?: number[] }).chain;
-      if (!chain) return false;
+    const isVoid = ({ chain }: Attempt, L: number): boolean => {
       const t1 = (seq[chain[0] as number] as { t: number }).t;
       return q.exclusions.some((x, xi) => {
         const positions = xPositions[xi] as number[];

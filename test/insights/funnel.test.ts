@@ -109,6 +109,48 @@ const PROJECTS: Record<string, TestEvent[]> = {
     ev('u3', 'a', at('10:00:00'), { os: 'iOS' }),
     ev('u3', 'a', at('10:20:00')),
   ],
+  // Any order, steps a and b, exclusion x, window 1h.
+  anyExclusions: [
+    // x between reaching 1 (b) and 2 (a): void.
+    ev('u1', 'b', at('10:00:00')),
+    ev('u1', 'x', at('10:05:00')),
+    ev('u1', 'a', at('10:10:00')),
+    // x after the last step: not void.
+    ev('u2', 'a', at('10:00:00')),
+    ev('u2', 'b', at('10:10:00')),
+    ev('u2', 'x', at('10:20:00')),
+    // x at the time of step 1: after it (an event matching no step comes after the step events), void.
+    ev('u3', 'b', at('10:00:00')),
+    ev('u3', 'x', at('10:00:00')),
+    ev('u3', 'a', at('10:10:00')),
+    // x at the time of step 2: after it, not void.
+    ev('u4', 'a', at('10:00:00')),
+    ev('u4', 'x', at('10:20:00')),
+    ev('u4', 'b', at('10:20:00')),
+    // Stopped at step 1 with x within the window: void; u6's x is beyond it.
+    ev('u5', 'a', at('10:00:00')),
+    ev('u5', 'x', at('10:30:00')),
+    ev('u6', 'a', at('10:00:00')),
+    ev('u6', 'x', at('11:30:00')),
+    // The attempt from 10:00 is void; the one starting again after x at 10:10 is not.
+    ev('u7', 'b', at('10:00:00')),
+    ev('u7', 'x', at('10:05:00')),
+    ev('u7', 'a', at('10:10:00')),
+    ev('u7', 'b', at('10:20:00')),
+  ],
+  // Any order, steps a, b, c: the step events are those at which the attempt fills 1, 2, 3 steps.
+  anyExclusionRange: [
+    // c, x, a, b: x between steps 1 and 2.
+    ev('u1', 'c', at('10:00:00')),
+    ev('u1', 'x', at('10:05:00')),
+    ev('u1', 'a', at('10:10:00')),
+    ev('u1', 'b', at('10:20:00')),
+    // c, a, x, b: x between steps 2 and 3.
+    ev('u2', 'c', at('10:00:00')),
+    ev('u2', 'a', at('10:10:00')),
+    ev('u2', 'x', at('10:15:00')),
+    ev('u2', 'b', at('10:20:00')),
+  ],
   overTime: [
     ev('u1', 'a', at('10:00:00')),
     ev('u1', 'a', '2026-09-02T10:00:00Z'),
@@ -307,6 +349,27 @@ describe('funnel edges', () => {
     expect(counts(twice)).toEqual([3, 1]);
   });
 
+  it('voids an any-order attempt with an exclusion between the events that fill steps I and J', async () => {
+    const r = await funnel('anyExclusions', { steps: 'a,b', window: '1h', order: 'any', exclude: 'x' });
+    // Out: u1 (x between b and a), u3 (x tied with step 1, after it), u5 (stopped, x within the window).
+    expect(counts(r)).toEqual([4, 3]);
+    // u2 600 s, u4 1200 s, u7 600 s from its second attempt (10:10 to 10:20).
+    expect(r.timeToConvert).toMatchObject({ medianSeconds: 600, meanSeconds: 800 });
+    expect(r.warnings.find((w) => w.code === 'SL_FUNNEL_EXCLUDED')?.message).toMatch(/^3 users/);
+    expect(counts(await funnel('anyExclusions', { steps: 'a,b', window: '1h', order: 'any' }))).toEqual([
+      7, 5,
+    ]);
+  });
+
+  it('judges an any-order exclusion I-J on the events that fill steps I and J, not on event names', async () => {
+    const spec = { steps: 'a,b,c', window: '1h', order: 'any' };
+    // u1: x between steps 1 (c) and 2 (a); u2: between 2 (a) and 3 (b).
+    expect(counts(await funnel('anyExclusionRange', { ...spec, exclude: 'x:1-2' }))).toEqual([1, 1, 1]);
+    expect(counts(await funnel('anyExclusionRange', { ...spec, exclude: 'x:2-3' }))).toEqual([1, 1, 1]);
+    expect(counts(await funnel('anyExclusionRange', { ...spec, exclude: 'x:1-3' }))).toEqual([0, 0, 0]);
+    expect(counts(await funnel('anyExclusionRange', spec))).toEqual([2, 2, 2]);
+  });
+
   it('counts conversion over time by the bucket of each attempt', async () => {
     const r = await funnel('overTime', {
       steps: 'a,b',
@@ -338,7 +401,7 @@ describe('funnel edges', () => {
       { steps: Array.from({ length: 21 }, () => 'a').join(',') },
       { steps: 'a,b', window: '1y' },
       { steps: 'a,b', exclude: 'x:2-3' },
-      { steps: 'a,b', order: 'any', exclude: 'x' },
+      { steps: 'a,b', order: 'any', exclude: 'x:2-3' },
       { steps: 'a,b', droppedAt: 3 },
     ]) {
       const error = await funnel('one', spec).catch((e: unknown) => e);
@@ -382,6 +445,17 @@ describe('funnel golden SQL', () => {
       droppedAt: 2,
     });
     expectGoldenSql('duckdb', 'funnel-breakdown', r.sql);
+  });
+
+  it('any-order exclusions', async () => {
+    const r = await funnel('anyExclusions', {
+      steps: 'a,b,a',
+      window: '1h',
+      order: 'any',
+      exclude: ['x:1-2', { event: 'b', from: 2, to: 3, where: "os = 'iOS'" }],
+      breakdown: 'os',
+    });
+    expectGoldenSql('duckdb', 'funnel-any-exclusions', r.sql);
   });
 
   it('exclusions', async () => {

@@ -39,9 +39,10 @@ export type AnyOrderComponents = readonly (readonly { step: number; multiplicity
  *   fills one; a maximum bipartite matching). Its k-th step time is the first time t at which the
  *   events in [ts(e1), t] fill k steps.
  *
- * `level` is the furthest step of the group's attempts. Exclusions (ordered and strict only): an attempt
- * is void when an exclusion event lies strictly between its step `from` and step `to` events or, if it
- * stopped at a step in [`from`, `to`), after its step `from` event and no later than ts(e1) + W. When
+ * `level` is the furthest step of the group's attempts. Exclusions: an attempt is void when an exclusion
+ * event lies strictly between its step `from` and step `to` events or, if it stopped at a step in
+ * [`from`, `to`), after its step `from` event and no later than ts(e1) + W. For any order, the step k
+ * event is the first event, in the order above, by which the attempt's events fill k steps. When
  * every attempt of the group that reaches `level` is void, `excluded` is true (the user leaves this
  * group's funnel; PostHog's semantics).
  *

@@ -12,7 +12,6 @@ export const DEFAULT_DROPPED_LIMIT = 100;
 export const FUNNEL_ORDERS = ['ordered', 'strict', 'any'] as const;
 export const FUNNEL_INTERVALS = ['day', 'week', 'month'] as const;
 
-/** Seconds per unit of a window such as `30m`. */
 /** The conversion window (`1h`, `1d`, `2w`, or seconds): an exact duration, 24 hours per day. */
 export const windowSchema = durationSchema('window', '1d');
 
@@ -93,13 +92,6 @@ export const funnelSpecSchema = z
           message: `an exclusion lies between two steps: 1 <= from < to <= ${n}, not ${from}-${to}`,
         });
     });
-    if (spec.order === 'any' && (spec.exclude ?? []).length > 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['exclude'],
-        message:
-          'exclusions lie between steps, which an any-order funnel does not have; use ordered or strict',
-      });
   });
 
 export type FunnelSpec = z.output<typeof funnelSpecSchema>;

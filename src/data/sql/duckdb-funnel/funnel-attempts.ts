@@ -1,11 +1,15 @@
 import type { FunnelAttemptsInput } from '../funnel-attempts.ts';
 import type { Sql } from '../sql.ts';
 import { duckdbAnyOrderAttempts } from './any-order.ts';
+import { duckdbAnyOrderExcludedAttempts } from './any-order-exclusions.ts';
 import { duckdbExcludedAttempts } from './exclusions.ts';
 import { duckdbOrderedAttempts } from './ordered.ts';
 import { duckdbStrictAttempts } from './strict.ts';
 
-/** DuckDB's `Dialect.funnelAttempts`: one formulation per order, and one for ordered exclusions. */
+/**
+ * DuckDB's `Dialect.funnelAttempts`: one formulation per order, and for ordered and any-order funnels
+ * one more with exclusions (which cost those funnels more than strict ones; see their files).
+ */
 export function duckdbFunnelAttempts(input: FunnelAttemptsInput): Sql {
   switch (input.order) {
     case 'ordered':
@@ -13,7 +17,8 @@ export function duckdbFunnelAttempts(input: FunnelAttemptsInput): Sql {
     case 'strict':
       return duckdbStrictAttempts(input);
     case 'any':
-      if (input.exclusions.length > 0) throw new Error('an any-order funnel has no exclusions');
-      return duckdbAnyOrderAttempts(input);
+      return input.exclusions.length > 0
+        ? duckdbAnyOrderExcludedAttempts(input)
+        : duckdbAnyOrderAttempts(input);
   }
 }
