@@ -32,7 +32,7 @@ export const DETECTOR_NAMES = [
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
 
 /**
- * The detector used when none is named: the one that scores highest on NAB (72.3 standard, against
+ * The detector used when none is named: the one that scores highest on NAB (72.1 standard, against
  * Random Cut Forest's 51.7; `npm run bench:nab`), cheap enough for the 15-minute alert path, and the only
  * one that flags a sustained change once rather than at every point of it.
  */
