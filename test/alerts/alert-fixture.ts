@@ -8,6 +8,7 @@ import { ingest } from '../../src/data/ingest/ingest.ts';
 import { openWarehouse } from '../../src/data/warehouse/open-warehouse.ts';
 import type { Warehouse } from '../../src/data/warehouse/warehouse.ts';
 import { ROOT } from '../helpers/cli.ts';
+import { lcg } from '../helpers/lcg.ts';
 
 export const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -29,21 +30,7 @@ export async function buildAlertWarehouse(
   dir: string,
   options: { from: string; days: number; drops: readonly PlantedDrop[] },
 ): Promise<Warehouse> {
-  let seed = 12345;
-  const random = () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return seed / 2_147_483_648;
-  };
-  const poisson = (lambda: number) => {
-    let k = 0;
-    let p = 1;
-    const limit = Math.exp(-lambda);
-    do {
-      k++;
-      p *= random();
-    } while (p > limit);
-    return k - 1;
-  };
+  const { random, poisson } = lcg(12345);
   const lines: string[] = [];
   const start = Date.parse(`${options.from}T00:00:00Z`);
   for (let t = start; t < start + options.days * DAY; t += HOUR) {

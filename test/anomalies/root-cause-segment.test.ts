@@ -10,6 +10,7 @@ import { openWarehouse } from '../../src/data/warehouse/open-warehouse.ts';
 import type { Warehouse } from '../../src/data/warehouse/warehouse.ts';
 import { isSightlineError } from '../../src/errors/index.ts';
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts';
+import { lcg } from '../helpers/lcg.ts';
 import { startTestServer, type TestServer } from '../server/helpers.ts';
 import { api, expectSameAnswer } from '../server/insights-fixture.ts';
 
@@ -45,21 +46,7 @@ let warehouse: Warehouse;
 
 /** The planted users (deterministic: a linear congruential generator with a fixed seed). */
 function plant(): void {
-  let seed = 20260318;
-  const random = () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return seed / 2_147_483_648;
-  };
-  const poisson = (lambda: number) => {
-    let k = 0;
-    let p = 1;
-    const limit = Math.exp(-lambda);
-    do {
-      k++;
-      p *= random();
-    } while (p > limit);
-    return k - 1;
-  };
+  const { random, poisson } = lcg(20260318);
   const base: [string, string, number][] = [
     ['Android', '5.1', 160],
     ['Android', '5.2', 120],
