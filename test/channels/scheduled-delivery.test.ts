@@ -12,16 +12,10 @@ import type { AutomationDeps } from '../../src/automation/project.ts';
 import { renderChartImages } from '../../src/automation/reports/render/images.ts';
 import { renderTelegram } from '../../src/automation/reports/render/telegram.ts';
 import { ManualClock } from '../../src/automation/scheduler/clock.ts';
-import type {
-  JobAction,
-  JobActionKind,
-  JobDefinition,
-  RunContext,
-} from '../../src/automation/scheduler/job.ts';
-import { Scheduler } from '../../src/automation/scheduler/scheduler.ts';
+import type { JobDefinition } from '../../src/automation/scheduler/job.ts';
 import type { Warehouse } from '../../src/data/warehouse/warehouse.ts';
 import { tempDir } from '../helpers/cli.ts';
-import { job, openDeps } from '../scheduler/helpers.ts';
+import { deliveringScheduler, job, openDeps } from '../scheduler/helpers.ts';
 import { type BotApiServer, botError, startBotApi } from './bot-api-server.ts';
 import { fixtureDocument } from './fixture.ts';
 
@@ -56,20 +50,7 @@ function schedulerFor(bot: BotApiServer, clock: ManualClock, definitionOf: JobDe
     { TG_TOKEN: '42:token', TG_CHAT: '-100777', TG_API: bot.url },
     { sleep: async (ms) => void waits.push(ms), progress: new MemoryProgress() },
   );
-  const deliver: JobAction = async (context: RunContext) => {
-    const receipt = await context.deliver('team', document);
-    return { summary: `sent daily to team (${receipt.requests} requests)` };
-  };
-  return new Scheduler({
-    deps,
-    jobs: () => [definitionOf],
-    actions: Object.fromEntries(
-      (['report', 'alert', 'check', 'ingest'] as JobActionKind[]).map((k) => [k, deliver]),
-    ) as Record<JobActionKind, JobAction>,
-    channel: () => channel,
-    images: renderChartImages,
-    clock,
-  });
+  return deliveringScheduler({ deps, channel, document, job: definitionOf, clock });
 }
 
 describe('Telegram deliveries run by the scheduler', () => {

@@ -8,18 +8,11 @@ import { createChannel } from '../../src/automation/channels/create-channel.ts';
 import type { ChannelDefinition } from '../../src/automation/channels/definitions.ts';
 import { MemoryProgress } from '../../src/automation/channels/progress.ts';
 import type { AutomationDeps } from '../../src/automation/project.ts';
-import { renderChartImages } from '../../src/automation/reports/render/images.ts';
 import { ManualClock } from '../../src/automation/scheduler/clock.ts';
-import type {
-  JobAction,
-  JobActionKind,
-  JobDefinition,
-  RunContext,
-} from '../../src/automation/scheduler/job.ts';
-import { Scheduler } from '../../src/automation/scheduler/scheduler.ts';
+import type { JobDefinition } from '../../src/automation/scheduler/job.ts';
 import type { Warehouse } from '../../src/data/warehouse/warehouse.ts';
 import { tempDir } from '../helpers/cli.ts';
-import { job, openDeps } from '../scheduler/helpers.ts';
+import { deliveringScheduler, job, openDeps, runTwice } from '../scheduler/helpers.ts';
 import { fixtureDocument } from './fixture.ts';
 import type { Answer } from './local-server.ts';
 import { type SlackApiServer, startSlackApi, TEST_TOKEN } from './slack-api-server.ts';
@@ -61,28 +54,7 @@ function schedulerFor(
     { SLACK_BOT_TOKEN: TEST_TOKEN, SLACK_API_URL: slack.apiUrl },
     { sleep: async (ms) => void waits.push(ms), progress: new MemoryProgress() },
   );
-  const deliver: JobAction = async (context: RunContext) => {
-    const receipt = await context.deliver('eng', document);
-    return { summary: `sent daily to eng (${receipt.requests} requests)` };
-  };
-  return new Scheduler({
-    deps,
-    jobs: () => [definitionOf],
-    actions: Object.fromEntries(
-      (['report', 'alert', 'check', 'ingest'] as JobActionKind[]).map((k) => [k, deliver]),
-    ) as Record<JobActionKind, JobAction>,
-    channel: () => channel,
-    images: renderChartImages,
-    clock,
-  });
-}
-
-async function runTwice(s: Scheduler, clock: ManualClock): Promise<void> {
-  await s.tick();
-  await s.idle();
-  clock.set('2026-09-27T09:01:00Z');
-  await s.tick();
-  await s.idle();
+  return deliveringScheduler({ deps, channel, document, job: definitionOf, clock });
 }
 
 describe('Slack bot deliveries run by the scheduler', () => {

@@ -8,8 +8,14 @@ import type {
 import { DeliveryError } from '../../src/automation/channels/channel.ts';
 import type { AutomationDeps } from '../../src/automation/project.ts';
 import type { ReportDocument } from '../../src/automation/reports/document.ts';
-import type { Clock } from '../../src/automation/scheduler/clock.ts';
-import type { JobAction, JobActionKind, JobDefinition } from '../../src/automation/scheduler/job.ts';
+import { renderChartImages } from '../../src/automation/reports/render/images.ts';
+import type { Clock, ManualClock } from '../../src/automation/scheduler/clock.ts';
+import type {
+  JobAction,
+  JobActionKind,
+  JobDefinition,
+  RunContext,
+} from '../../src/automation/scheduler/job.ts';
 import { Scheduler } from '../../src/automation/scheduler/scheduler.ts';
 import { loadProjectFile } from '../../src/config/project-file.ts';
 import { DuckDBWarehouse } from '../../src/data/warehouse/duckdb/duckdb-warehouse.ts';
@@ -118,4 +124,41 @@ export function gate(): { promise: Promise<void>; open: () => void } {
     open = resolve;
   });
   return { promise, open };
+}
+
+/**
+ * A scheduler whose one job (of any action kind) delivers `document` to `channel` through the run's
+ * ledger, charts drawn for real: the set-up of the channels' scheduled-delivery tests.
+ */
+export function deliveringScheduler(options: {
+  deps: AutomationDeps;
+  channel: Channel;
+  document: ReportDocument;
+  job: JobDefinition;
+  clock: Clock;
+}): Scheduler {
+  const { channel, document } = options;
+  const deliver: JobAction = async (context: RunContext) => {
+    const receipt = await context.deliver(channel.name, document);
+    return { summary: `sent daily to ${channel.name} (${receipt.requests} requests)` };
+  };
+  return new Scheduler({
+    deps: options.deps,
+    jobs: () => [options.job],
+    actions: Object.fromEntries(
+      (['report', 'alert', 'check', 'ingest'] as JobActionKind[]).map((k) => [k, deliver]),
+    ) as Record<JobActionKind, JobAction>,
+    channel: () => channel,
+    images: renderChartImages,
+    clock: options.clock,
+  });
+}
+
+/** Two ticks of a scheduler at 09:00 and 09:01 of 27 September 2026 (a run and its retry), each awaited. */
+export async function runTwice(s: Scheduler, clock: ManualClock): Promise<void> {
+  await s.tick();
+  await s.idle();
+  clock.set('2026-09-27T09:01:00Z');
+  await s.tick();
+  await s.idle();
 }
