@@ -106,7 +106,7 @@ export async function verifyKey(warehouse: Warehouse, key: string): Promise<Prin
   if (cached) {
     if (now - cached.usedAt > LAST_USED_EVERY_MS) {
       cached.usedAt = now;
-      await touch(warehouse, cached.principal.keyId);
+      touch(warehouse, cached.principal.keyId);
     }
     return cached.principal;
   }
@@ -119,15 +119,40 @@ export async function verifyKey(warehouse: Warehouse, key: string): Promise<Prin
     if (stored.length === hash.length && timingSafeEqual(stored, hash) && isRole(row.role)) {
       const principal: Principal = { keyId: row.id, projectId: row.project_id, role: row.role };
       cache.set(hex, { principal, usedAt: now });
-      await touch(warehouse, row.id);
+      touch(warehouse, row.id);
       return principal;
     }
   }
   return null;
 }
 
-async function touch(warehouse: Warehouse, id: string): Promise<void> {
-  await warehouse.execute('UPDATE meta.api_keys SET last_used_at = now()::TIMESTAMP WHERE id = ?', [id]);
+/**
+ * Records that a key was used, without holding up the request: the write waits behind any commit in
+ * progress (under capture load, 14 requests at a server's start each waited about 1.5 s for it), and
+ * `last_used_at` is a minute-stale hint anyway. One write per key at a time; a failed one only leaves the
+ * hint staler. Whoever closes the warehouse first awaits `settleKeyWrites`, so no write is left running
+ * on a closing database.
+ */
+function touch(warehouse: Warehouse, id: string): void {
+  let pending = touching.get(warehouse);
+  if (!pending) touching.set(warehouse, (pending = new Map()));
+  if (pending.has(id)) return;
+  const write = warehouse
+    .execute('UPDATE meta.api_keys SET last_used_at = now()::TIMESTAMP WHERE id = ?', [id])
+    .then(
+      () => {},
+      () => {},
+    )
+    .finally(() => pending.delete(id));
+  pending.set(id, write);
+}
+
+/** The `last_used_at` writes in flight on a warehouse, by key id. */
+const touching = new WeakMap<Warehouse, Map<string, Promise<void>>>();
+
+/** Resolves when the `last_used_at` writes started so far have ended (before the warehouse closes). */
+export async function settleKeyWrites(warehouse: Warehouse): Promise<void> {
+  await Promise.all([...(touching.get(warehouse)?.values() ?? [])]);
 }
 
 /** Keys, newest first: of one project, or of every project when `projectId` is omitted. Never the key itself. */

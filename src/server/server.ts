@@ -10,6 +10,7 @@ import { openWarehouse } from '../data/warehouse/open-warehouse.ts';
 import { buildApp, type ServerOptions } from './app.ts';
 import type { CacheOptions } from './cache.ts';
 import type { ServerContext } from './context.ts';
+import { settleKeyWrites } from './keys.ts';
 import { createServerContext } from './server-context.ts';
 
 export interface StartOptions extends ServerOptions {
@@ -83,6 +84,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // attempts are aborted and resume on the next start.
       await built.context.automations.stop();
       await app.close();
+      await settleKeyWrites(opened.warehouse);
       await opened.warehouse.close();
     })();
     return closing;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../src/data/warehouse/open-warehouse.ts';
-import { verifyKey } from '../../src/server/keys.ts';
+import { settleKeyWrites, verifyKey } from '../../src/server/keys.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 
 /** `sightline keys`: a key is printed once, only its hash is stored, and list/revoke work on it. */
@@ -67,6 +67,27 @@ describe('sightline keys', () => {
     expect(note).toMatch(
       /^viewer key [0-9a-f]{12} for project acme\. Store it now: it will not be shown again/,
     );
+  });
+
+  it('a verified key answers at once and records when it was used, without holding up the request', async () => {
+    const { warehouse } = await openWarehouse({ path: db });
+    try {
+      expect(await verifyKey(warehouse, created.key)).toMatchObject({ projectId: 'acme', role: 'editor' });
+      const lastUsed = async () =>
+        (
+          await warehouse.query<{ t: string | null }>(
+            'SELECT last_used_at AS t FROM meta.api_keys WHERE id = ?',
+            [created.id],
+          )
+        )[0]?.t;
+      const deadline = Date.now() + 10_000;
+      while ((await lastUsed()) === null && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(await lastUsed()).not.toBeNull();
+    } finally {
+      await settleKeyWrites(warehouse);
+      await warehouse.close();
+    }
   });
 
   it('list shows prefixes and never a key; revoke makes the key invalid', async () => {
