@@ -10,14 +10,25 @@ function subsets(size: number): number[][] {
   return out;
 }
 
+/** The sets of steps whose event counts `matchingSize` reads: per component, each non-empty subset. */
+export function matchingSubsets(components: AnyOrderComponents): number[][] {
+  return components.flatMap((definitions) =>
+    subsets(definitions.length).map((chosen) => chosen.map((i) => (definitions[i] as { step: number }).step)),
+  );
+}
+
 /**
  * How many steps the events counted by `count` can fill, each event one step it matches and each step one
  * event: a maximum bipartite matching. By König's theorem it is the minimum, over sets S of step
  * definitions, of (steps outside S) + (events matching some definition in S); an optimal S takes all
  * copies of a definition or none, and definitions of different components never share an event, so the
- * minimum is taken per component and summed. `count(columns)` counts the events matching any of them.
+ * minimum is taken per component and summed. `count(columns, steps)` counts the events matching any of
+ * the match columns `columns` of the steps `steps` (one of `matchingSubsets`).
  */
-export function matchingSize(components: AnyOrderComponents, count: (columns: Sql[]) => Sql): Sql {
+export function matchingSize(
+  components: AnyOrderComponents,
+  count: (columns: Sql[], steps: readonly number[]) => Sql,
+): Sql {
   const perComponent = components.map((definitions) => {
     const all = definitions.reduce((sum, d) => sum + d.multiplicity, 0);
     const terms = [
@@ -26,7 +37,8 @@ export function matchingSize(components: AnyOrderComponents, count: (columns: Sq
         const outside = definitions
           .filter((_, i) => !chosen.includes(i))
           .reduce((sum, d) => sum + d.multiplicity, 0);
-        const matched = count(chosen.map((i) => stepColumn((definitions[i] as { step: number }).step)));
+        const steps = chosen.map((i) => (definitions[i] as { step: number }).step);
+        const matched = count(steps.map(stepColumn), steps);
         return outside > 0 ? sql`${raw(String(outside))} + ${matched}` : matched;
       }),
     ];
