@@ -135,7 +135,10 @@ export async function verifyKey(warehouse: Warehouse, key: string): Promise<Prin
  */
 function touch(warehouse: Warehouse, id: string): void {
   let pending = touching.get(warehouse);
-  if (!pending) touching.set(warehouse, (pending = new Map()));
+  if (!pending) {
+    pending = new Map();
+    touching.set(warehouse, pending);
+  }
   if (pending.has(id)) return;
   const write = warehouse
     .execute('UPDATE meta.api_keys SET last_used_at = now()::TIMESTAMP WHERE id = ?', [id])
