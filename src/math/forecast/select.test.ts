@@ -14,6 +14,22 @@ function seasonal(n: number, seed: number): Float64Array {
   );
 }
 
+/** A seasonal-naive candidate with a plan that must not be used, counting the times its model runs. */
+function searchingCandidate(planRefusal: string): { candidate: Candidate; calls: () => number } {
+  let calls = 0;
+  const candidate: Candidate = {
+    name: 'planned',
+    model: (series, o) => {
+      calls++;
+      return seasonalNaiveModel(series, o);
+    },
+    plan: () => {
+      throw new Error(planRefusal);
+    },
+  };
+  return { candidate, calls: () => calls };
+}
+
 function fixed(model: string, mean: number[], lower: number[], upper: number[]): ModelForecast {
   return {
     model,
@@ -94,42 +110,30 @@ describe('selectAndForecast', () => {
 
   it('repeats the whole model in every window and for the forecast with windowRefit "search"', () => {
     const y = seasonal(240, 4);
-    let modelCalls = 0;
-    const planned: Candidate = {
-      name: 'planned',
-      model: (series, o) => {
-        modelCalls++;
-        return seasonalNaiveModel(series, o);
+    const planned = searchingCandidate('the plan is not used when every window searches');
+    const selection = selectAndForecast(
+      y,
+      options,
+      [planned.candidate, { name: 'naive', model: naiveModel }],
+      {
+        combine: 'best',
+        windowRefit: 'search',
       },
-      plan: () => {
-        throw new Error('the plan is not used when every window searches');
-      },
-    };
-    const selection = selectAndForecast(y, options, [planned, { name: 'naive', model: naiveModel }], {
-      combine: 'best',
-      windowRefit: 'search',
-    });
+    );
     expect(selection.forecast.model).toBe('SeasonalNaive[12]');
-    expect(modelCalls).toBe(4);
+    expect(planned.calls()).toBe(4);
   });
 
   it('searches again in every window by default when the windows cut deep into the history', () => {
     // 100 points, three windows of 12: the first trains on 64% of the history, under REUSE_SHARE.
     const y = seasonal(100, 5);
-    let modelCalls = 0;
-    const planned: Candidate = {
-      name: 'planned',
-      model: (series, o) => {
-        modelCalls++;
-        return seasonalNaiveModel(series, o);
-      },
-      plan: () => {
-        throw new Error('the plan is not used when the windows cut deep');
-      },
-    };
-    const selection = selectAndForecast(y, options, [planned, { name: 'naive', model: naiveModel }]);
+    const planned = searchingCandidate('the plan is not used when the windows cut deep');
+    const selection = selectAndForecast(y, options, [
+      planned.candidate,
+      { name: 'naive', model: naiveModel },
+    ]);
     expect(selection.windows).toBe(3);
-    expect(modelCalls).toBe(4);
+    expect(planned.calls()).toBe(4);
   });
 
   it('falls back to the first candidate with a coded warning when no window fits', () => {
