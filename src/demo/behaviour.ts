@@ -57,6 +57,8 @@ export class Simulator {
     private readonly plan: DemoPlan,
     private readonly pop: Population,
     private readonly rng: Rng,
+    /** The planted effects' own draws, so tuning a plant does not reshuffle the organic days after it. */
+    private readonly plantRng: Rng,
     private readonly tally: Tally,
   ) {
     this.exposed = new Uint8Array(pop.size);
@@ -111,7 +113,7 @@ export class Simulator {
       const session = this.sessionCounter++;
       this.emit(signupOffset, SIGN_UP, u, session, -1, -1, 0, false);
       const firstStart = signupOffset + 2000 + Math.floor(rng.next() * 18_000);
-      end = this.session(u, firstStart, session, views + 4, messages, inSegment, 0);
+      end = this.session(rng, u, firstStart, session, views + 4, messages, inSegment, 0);
       const more = rng.poisson(0.6);
       const starts: number[] = [];
       for (let i = 0; i < more; i++) {
@@ -121,6 +123,7 @@ export class Simulator {
       starts.sort((x, y) => x - y);
       for (const t of starts) {
         end = this.session(
+          rng,
           u,
           Math.max(t, end + 30_000),
           this.sessionCounter++,
@@ -133,13 +136,23 @@ export class Simulator {
     } else {
       const count = 1 + rng.poisson(0.15 * Math.sqrt(pop.activity[u]!));
       if (count === 1) {
-        this.session(u, drawTimeOfDay(rng, cityOffset), this.sessionCounter++, views, messages, inSegment, 0);
+        this.session(
+          rng,
+          u,
+          drawTimeOfDay(rng, cityOffset),
+          this.sessionCounter++,
+          views,
+          messages,
+          inSegment,
+          0,
+        );
       } else {
         const starts = Array.from({ length: count }, () => drawTimeOfDay(rng, cityOffset)).sort(
           (x, y) => x - y,
         );
         for (const t of starts) {
           end = this.session(
+            rng,
             u,
             Math.max(t, end + 30_000),
             this.sessionCounter++,
@@ -170,6 +183,7 @@ export class Simulator {
    * Returns the offset of the session's last event.
    */
   private session(
+    rng: Rng,
     u: number,
     start: number,
     session: number,
@@ -178,7 +192,7 @@ export class Simulator {
     inSegment: boolean,
     flags: number,
   ): number {
-    const { pop, rng, plan, day, firstToday } = this;
+    const { pop, plan, day, firstToday, plantRng } = this;
     const { outage, viralPost, messagingOutage, experiment } = plan;
     const inOutage = inSegment && start >= outage.startHour * HOUR_MS && start < outage.endHour * HOUR_MS;
     const sessionLost = inOutage && rng.bernoulli(outage.sessionLoss);
@@ -193,9 +207,10 @@ export class Simulator {
 
     const inViralWindow =
       day === viralPost.day && start >= viralPost.startHour * HOUR_MS && start < viralPost.endHour * HOUR_MS;
-    if (inViralWindow && rng.bernoulli(viralPost.viewProbability)) {
+    if (inViralWindow && plantRng.bernoulli(viralPost.viewProbability)) {
       const like = viralPost.likeProbability * likeBoost;
       this.view(
+        plantRng,
         u,
         session,
         t,
@@ -206,7 +221,7 @@ export class Simulator {
         sessionLost,
         inSegment,
       );
-      t += 3000 + Math.floor(rng.next() * 12_000);
+      t += 3000 + Math.floor(plantRng.next() * 12_000);
     }
 
     // The feed shows recent posts: how far back a view reaches is exponential, 1.5 days' posts on average.
@@ -216,7 +231,7 @@ export class Simulator {
     for (let i = 0; i < views; i++) {
       const back = Math.floor(-Math.log(1 - rng.next()) * recency);
       const post = back < available ? available - 1 - back : rng.int(0, available - 1);
-      this.view(u, session, t, post, latencyMedian, ctr, flags, sessionLost, inSegment);
+      this.view(rng, u, session, t, post, latencyMedian, ctr, flags, sessionLost, inSegment);
       t += 1000 + Math.floor(-Math.log(1 - rng.next()) * 7000);
     }
 
@@ -242,6 +257,7 @@ export class Simulator {
 
   /** A feed view, its exposure if it is the user's first since the experiment start, and maybe a like. */
   private view(
+    rng: Rng,
     u: number,
     session: number,
     t: number,
@@ -252,7 +268,7 @@ export class Simulator {
     sessionLost: boolean,
     inSegment: boolean,
   ): void {
-    const { rng, plan, tally, day } = this;
+    const { plan, tally, day } = this;
     const { outage, latencySpike, experiment } = plan;
     let latency = Math.max(20, Math.round(latencyMedian * Math.exp(0.45 * rng.normal())));
     if (
@@ -284,7 +300,7 @@ export class Simulator {
 
   /** The planted push: users who have signed up by then open the app from the notification. */
   private pushSessions(endToday: number): void {
-    const { pop, rng, plan, tally, buf, day } = this;
+    const { pop, plantRng: rng, plan, tally, buf, day } = this;
     const { push } = plan;
     const pushStart = plan.startMs + day * DAY_MS + push.startHour * HOUR_MS;
     const windowMs = (push.endHour - push.startHour) * HOUR_MS;
@@ -300,6 +316,7 @@ export class Simulator {
       if (seenToday[u] === 0) tally.push.usersNotOtherwiseActive++;
       const start = push.startHour * HOUR_MS + t;
       this.session(
+        rng,
         u,
         start,
         this.sessionCounter++,

@@ -103,9 +103,10 @@ export async function generateDemo(options: DemoOptions): Promise<DemoResult> {
   const simRng = root.fork();
   const logRng = root.fork();
   const salt = root.nextUint32();
+  const plantRng = root.fork();
 
   const tally = new Tally(days, users);
-  const simulator = new Simulator(plan, pop, simRng, tally);
+  const simulator = new Simulator(plan, pop, simRng, plantRng, tally);
   const writer = new LogWriter(plan, pop, logRng, tally, salt);
   const eventsDir = join(outDir, 'events');
   await mkdir(eventsDir, { recursive: true });

@@ -177,8 +177,8 @@ export function planDemo(
       endHour: 15,
       // A post created that morning: the first id of the day.
       postIndex: viralDay * postsPerDay + 1000,
-      viewProbability: 0.85,
-      likeProbability: 0.45,
+      viewProbability: 0.95,
+      likeProbability: 0.9,
     },
     latencySpike: { day: dayAt(0.55, days), startHour: 9, endHour: 11, multiplier: 5 },
     messagingOutage: { day: dayAt(0.75, days), startHour: 16, endHour: 18, lossProbability: 0.8 },
