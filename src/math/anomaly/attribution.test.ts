@@ -134,6 +134,22 @@ describe('attribute (Adtributor)', () => {
     expect(fromZero.cause?.explanatoryPower).toBe(0.75);
   });
 
+  it('ranks a new post carrying most of a rise above a version that carries more of it but held most of the traffic', () => {
+    // Likes 33 expected, 94 actual (+61). Version 5.2 is spreading: 21 of 33 expected, 77 actual, so
+    // EP 56/61 and concentration (56/61 − 21/33) / (1 − 21/33) = 0.775. The new post had nothing
+    // expected: EP 53/61 = concentration 0.869. By EP alone 5.2 would come first; by EP × concentration
+    // (0.711 against 0.755) the post does, which is the cause a person acts on.
+    const r = attribute({ expected: 33, actual: 94 }, [
+      { dimensions: ['app_version'], elements: [el('5.2', 21, 77), el('5.1', 12, 17)] },
+      { dimensions: ['post_id'], elements: [el('p_new', 0, 53), el('p_old', 33, 41)] },
+    ]);
+    expect(r.segments.map(segmentKey).slice(0, 2)).toEqual(['post_id=p_new', 'app_version=5.2']);
+    expect(r.cause?.explanatoryPower).toBeCloseTo(53 / 61, 12);
+    const version = r.segments[1]!;
+    expect(version.explanatoryPower).toBeCloseTo(56 / 61, 12);
+    expect(version.concentration).toBeCloseTo((56 / 61 - 21 / 33) / (1 - 21 / 33), 12);
+  });
+
   it('never offers the lumped remainder of a large dimension as a cause', () => {
     const r = attribute({ expected: 100, actual: 150 }, [
       {

@@ -34,7 +34,9 @@
  *   post taking views from the others) gets shares in [−1, 1] instead of dividing by nearly zero.
  *
  * The ranked segments are the candidate-set members with concentration at least `minConcentration` (0.5)
- * by decreasing EP, then the others by decreasing EP; `cause` is the first when it is concentrated.
+ * by decreasing EP × concentration (the change they carry beyond their size: a new post that carries 87%
+ * of a rise outranks an app version carrying 91% of it that already held 65% of the traffic), then the
+ * others by decreasing EP; `cause` is the first when it is concentrated.
  */
 import type { StatWarning } from '../stats/result.ts';
 
@@ -321,7 +323,7 @@ function candidateSet(
 }
 
 /**
- * Concentrated segments by decreasing EP, then the rest by decreasing EP; a refinement that carries at
+ * Concentrated segments by decreasing EP × concentration, then the rest by decreasing EP; a refinement that carries at
  * least `pairShareOfParent` of a coarser segment's EP takes that segment's place and the coarser one
  * follows it. Refinements are looked up among every scored element, so a pair outside any candidate set
  * still replaces its marginal.
@@ -335,7 +337,9 @@ function rankSegments(
     b.explanatoryPower - a.explanatoryPower ||
     b.dimensions.length - a.dimensions.length ||
     b.surprise - a.surprise;
-  const causes = members.filter((s) => s.concentration >= o.minConcentration).sort(byEp);
+  const byExplainedBeyondSize = (a: AttributedSegment, b: AttributedSegment): number =>
+    b.explanatoryPower * b.concentration - a.explanatoryPower * a.concentration || byEp(a, b);
+  const causes = members.filter((s) => s.concentration >= o.minConcentration).sort(byExplainedBeyondSize);
   const rest = members.filter((s) => s.concentration < o.minConcentration).sort(byEp);
   const out: AttributedSegment[] = [];
   const placed = new Set<string>();
