@@ -21,8 +21,8 @@ import { api, expectSameAnswer } from '../server/insights-fixture.ts';
  * tenth; on 2026-03-15 every Android user is kept with probability 1/2, whatever the version or country.
  * The explanation within os=Android is compared with the same computation done here on the generated users
  * (distinct users per segment and day; the Theil-Sen line through the 14 previous days for the segment's
- * whole; the sub-segment shares pooled over the 2 previous days), the CLI's `--where` and the API's `where`
- * with the in-process answer.
+ * whole, times its weekday factor; the sub-segment shares pooled over the 2 previous days), the CLI's
+ * `--where` and the API's `where` with the in-process answer.
  */
 const FROM = Date.parse('2026-03-01T00:00:00Z');
 const DAYS = 20;
@@ -151,7 +151,15 @@ function naive(
 ): { actual: number; expected: number } {
   const day = (Date.parse(`${date}T00:00:00Z`) - FROM) / DAY;
   const lags = Array.from({ length: 14 }, (_, i) => i + 1).filter((lag) => day - lag >= 0);
-  const whole = senAtZero(lags.map((lag) => count(day - lag, scope)));
+  // The weekday factor: the same weekday 1-4 weeks back over the mean of the week centred on it, the
+  // median over the weeks whose centred week lies in the data (at least two, else 1).
+  const weeks = [7, 14, 21, 28].filter((lag) => day - lag - 3 >= 0);
+  const ratios = weeks.map((lag) => {
+    const week = [-3, -2, -1, 0, 1, 2, 3].map((k) => count(day - lag + k, scope));
+    return count(day - lag, scope) / (week.reduce((a, b) => a + b, 0) / 7);
+  });
+  const weekday = ratios.length >= 2 ? median(ratios) : 1;
+  const whole = senAtZero(lags.map((lag) => count(day - lag, scope))) * weekday;
   const both = { ...scope, ...sub };
   const pooled = (w: Record<string, string | null>) => count(day - 1, w) + count(day - 2, w);
   return { actual: count(day, both), expected: (whole * pooled(both)) / pooled(scope) };

@@ -108,6 +108,8 @@ export interface ExplainResult {
    */
   readonly expectedFrom: {
     history: readonly { start: string; value: number }[];
+    /** A day's weekday factor and the same weekdays it came from (factor 1 and none for shorter buckets). */
+    weekday: { factor: number; weeks: readonly string[] };
     shareSlots: readonly string[];
   };
   /** Dimension sets scored, and those skipped with the reason. */
@@ -151,18 +153,20 @@ export async function explainChange(ctx: InsightContext, request: ExplainRequest
   const plan =
     first === null || first === undefined
       ? null
-      : planSlots(start, Math.floor((first * 1000) / width) * width);
+      : planSlots(start, Math.floor((first * 1000) / width) * width, width >= DAY_MS);
   if (!plan)
     throw new SightlineError(
       'SL_EXPLAIN_INVALID',
       `no history before ${new Date(start).toISOString()} to learn what ${request.metric} should have been`,
       { hint: 'explain a time at least one day after the first event' },
     );
-  const windows: TimeWindow[] = [
-    bucket,
-    ...plan.lags.map((lag) => ({ start: start - lag * DAY_MS, end: start + width - lag * DAY_MS })),
-  ];
-  const historyWindows = plan.lags.map((_, k) => k + 1);
+  const back = (lag: number): TimeWindow => ({
+    start: start - lag * DAY_MS,
+    end: start + width - lag * DAY_MS,
+  });
+  // The whole is read at every lag its line and weekday factor need; segments at the share slots only.
+  const wholeWindows = [bucket, ...plan.wholeLags.map(back)];
+  const windows = [bucket, ...plan.shareLags.map(back)];
   const shareWindows = plan.shareLags.map((_, k) => k + 1);
 
   const asked = request.dimensions ?? (await defaultDimensions(ctx, measure, bucket));
@@ -172,8 +176,7 @@ export async function explainChange(ctx: InsightContext, request: ExplainRequest
     dimensions: f.ref,
     reason: `fixed by the segment (${f.by})`,
   }));
-  const singles = await readSets(ctx, measure, [[], ...refs.map((r) => [r])], windows);
-  const whole = singles[0]?.get(JSON.stringify([null, null]));
+  const whole = (await readSets(ctx, measure, [[]], wholeWindows))[0]?.get(JSON.stringify([null, null]));
   if (!whole && scope !== '')
     throw new SightlineError(
       'SL_EXPLAIN_INVALID',
@@ -182,10 +185,19 @@ export async function explainChange(ctx: InsightContext, request: ExplainRequest
         hint: `check the values: \`sightline insight trends --breakdown ${Object.keys(where).join(',')}\` lists them`,
       },
     );
-  const at = (values: Float64Array | undefined, indexes: readonly number[]): number[] =>
-    indexes.map((i) => (values ? (values[i] as number) : 0));
-  const expN = expectation(plan.lags, at(whole?.n, historyWindows), at(whole?.n, shareWindows));
-  const expD = expectation(plan.lags, at(whole?.d, historyWindows), at(whole?.d, shareWindows));
+  const lagIndex = new Map(plan.wholeLags.map((lag, k) => [lag, k + 1]));
+  const at =
+    (values: Float64Array | undefined) =>
+    (lag: number): number =>
+      values ? (values[lagIndex.get(lag) as number] as number) : 0;
+  const expN = expectation(plan, at(whole?.n));
+  const expD = expectation(plan, at(whole?.d));
+  const singles = await readSets(
+    ctx,
+    measure,
+    refs.map((r) => [r]),
+    windows,
+  );
   const total = {
     actual: whole ? (whole.n[0] as number) : 0,
     expected: expN.expected,
@@ -197,7 +209,7 @@ export async function explainChange(ctx: InsightContext, request: ExplainRequest
   const build = (set: readonly string[], table: Map<string, KeyHistory> | undefined): DimensionInput | null =>
     buildDimension(set, table, measure, total, shareWindows, { n: expN.segment, d: expD.segment }, skipped);
   const singleInputs = dedupe(
-    refs.map((ref, i) => build([ref], singles[i + 1])).filter((x): x is DimensionInput => x !== null),
+    refs.map((ref, i) => build([ref], singles[i])).filter((x): x is DimensionInput => x !== null),
     skipped,
   );
 
@@ -246,10 +258,14 @@ export async function explainChange(ctx: InsightContext, request: ExplainRequest
       segments: set.segments.map((s) => segmentKey(s).replaceAll(',', ', ')),
     })),
     expectedFrom: {
-      history: plan.lags.map((lag, k) => ({
+      history: plan.lags.map((lag) => ({
         start: new Date(start - lag * DAY_MS).toISOString(),
-        value: at(whole?.n, historyWindows)[k] as number,
+        value: at(whole?.n)(lag),
       })),
+      weekday: {
+        factor: expN.weekday,
+        weeks: plan.weekLags.map((lag) => new Date(start - lag * DAY_MS).toISOString()),
+      },
       shareSlots: plan.shareLags.map((lag) => new Date(start - lag * DAY_MS).toISOString()),
     },
     considered: [...singleInputs, ...pairInputs].map((d) => d.dimensions.join(' × ')),
