@@ -107,6 +107,11 @@ const cases: { name: string; type: string; spec: Record<string, unknown> }[] = [
     type: 'funnel',
     spec: { steps: 'sign_up,view,like,message', window: '1d', from: from28, to },
   },
+  {
+    name: 'funnel, any order: sign_up, view, like, message, 1 day, 28 days',
+    type: 'funnel',
+    spec: { steps: 'sign_up,view,like,message', window: '1d', order: 'any', from: from28, to },
+  },
   { name: 'stickiness: any event, 28 days', type: 'stickiness', spec: { event: '$any', from: from28, to } },
   {
     name: 'lifecycle: any event by day, 28 days',

@@ -214,7 +214,7 @@ describe('funnels against a naive implementation', () => {
 
   it(`agrees on ${CASES} random event sets across orders, windows, filters, breakdowns, exclusions and zones`, async () => {
     const seen = { ordered: 0, strict: 0, any: 0, exclusions: 0, excluded: 0, converted: 0 };
-    const any = { exclusions: 0, excluded: 0, convertedWithExclusions: 0 };
+    const any = { exclusions: 0, excluded: 0, convertedWithExclusions: 0, distinct: 0, distinctBreakdown: 0 };
     for (const c of cases) {
       const expected = naiveFunnel(c.events, c.naive);
       const result = await runFunnel(
@@ -231,6 +231,16 @@ describe('funnels against a naive implementation', () => {
         if (result.warnings.some((w) => w.code === 'SL_FUNNEL_EXCLUDED')) any.excluded++;
         if ((result.steps.at(-1)?.count ?? 0) > 0) any.convertedWithExclusions++;
       }
+      // Distinct steps without exclusions take DuckDB's one-pass formulation.
+      const names = c.naive.steps.map((s) => s.event);
+      if (
+        c.naive.order === 'any' &&
+        c.naive.exclusions.length === 0 &&
+        new Set(names).size === names.length
+      ) {
+        any.distinct++;
+        if (c.naive.breakdown !== undefined || c.naive.interval !== undefined) any.distinctBreakdown++;
+      }
     }
     expect(seen.strict).toBeGreaterThan(150);
     expect(seen.any).toBeGreaterThan(150);
@@ -242,5 +252,8 @@ describe('funnels against a naive implementation', () => {
     expect(any.exclusions).toBeGreaterThan(60);
     expect(any.excluded).toBeGreaterThan(10);
     expect(any.convertedWithExclusions).toBeGreaterThan(20);
+    // Any-order funnels of distinct steps, some with groups (breakdown values or entry buckets).
+    expect(any.distinct).toBeGreaterThan(60);
+    expect(any.distinctBreakdown).toBeGreaterThan(20);
   }, 180_000); // about 30 s alone; the margin is for a loaded machine
 });

@@ -435,6 +435,11 @@ describe('funnel golden SQL', () => {
     expectGoldenSql('duckdb', 'funnel-any', r.sql);
   });
 
+  it('any order of distinct steps, by a breakdown', async () => {
+    const r = await funnel('anyOrder', { steps: 'a,b', window: '1h', order: 'any', breakdown: 'os' });
+    expectGoldenSql('duckdb', 'funnel-any-distinct', r.sql);
+  });
+
   it('breakdown', async () => {
     const r = await funnel('nulls', {
       steps: 'a,b',

@@ -1,5 +1,6 @@
 import type { AnyOrderComponents, FunnelAttemptsInput } from '../funnel-attempts.ts';
 import { ident, join, raw, type Sql, sql } from '../sql.ts';
+import { distinctAnyOrderSteps, duckdbDistinctAnyOrderAttempts } from './any-order-distinct.ts';
 import { groupColumns, orderKey, range, sequenceCtes, stepColumn, windowMicros } from './sequence.ts';
 
 /** The non-empty subsets of a component's definitions, as lists of indexes. */
@@ -48,7 +49,8 @@ export function matchingSize(
 }
 
 /**
- * Any-order funnels. An attempt starts at an entry event and takes the matching events in the next W
+ * Any-order funnels whose steps may share events (the same event twice, or with two filters, or `$any`);
+ * distinct steps take the one pass of `duckdbDistinctAnyOrderAttempts`. An attempt starts at an entry event and takes the matching events in the next W
  * (a time range, so events at the same time count whatever their order). Its level is the matching size
  * of the counts over that range, one RANGE window pass. Reporting the attempt needs when it filled each
  * step; only one attempt per user and group is reported, so that is done on the events of its range
@@ -61,6 +63,7 @@ export function duckdbAnyOrderAttempts(input: FunnelAttemptsInput): Sql {
   const n = input.steps;
   const components = input.components;
   if (!components) throw new Error('an any-order funnel needs its step components');
+  if (distinctAnyOrderSteps(components)) return duckdbDistinctAnyOrderAttempts(input);
   const W = windowMicros(input);
   const g = groupColumns(input);
   const gList = g.length > 0 ? sql`, ${join(g)}` : sql``;
