@@ -7,13 +7,15 @@
 // than its window-function formulation; retention within 1.2x of the hand-written query. It prints; it
 // never fails on time. The demo database is built on first use (about 5 minutes) and kept in bench/.out.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { InsightContext } from '../src/analytics/insights/insight-context.ts';
 import { runInsight } from '../src/analytics/insights/registry.ts';
 import { formatCount, formatTable } from '../src/cli/format.ts';
 import { loadProjectFile } from '../src/config/project-file.ts';
 import { DuckDBWarehouse } from '../src/data/warehouse/duckdb/duckdb-warehouse.ts';
+import { openWarehouse } from '../src/data/warehouse/open-warehouse.ts';
 import { funnelReferenceSql } from './insights/funnel-reference.ts';
 import { retentionReferenceSql } from './insights/retention-reference.ts';
 import { warmMedianMs } from './table.ts';
@@ -139,6 +141,8 @@ for (const c of cases.filter((c) => !ONLY || c.name.includes(ONLY))) {
 }
 process.stdout.write(`\n${formatTable(rows)}\n\n`);
 
+await heavyUserFunnels();
+
 const funnelCase = cases.find((c) => c.type === 'funnel') as (typeof cases)[number];
 const retentionCase = cases.find((c) => c.type === 'retention') as (typeof cases)[number];
 if (ms[funnelCase.name] === undefined || ms[retentionCase.name] === undefined) {
@@ -180,3 +184,57 @@ process.stdout.write(
   ])}\n`,
 );
 await warehouse.close();
+
+/**
+ * One user with a million events (a bot, a test account) against the same million events spread over
+ * 10,000 users: a funnel's pointers to the next event of a step must not scan ahead row by row, which is
+ * quadratic in one user's events when the step is rare. Printed beside each other; the ratio should stay
+ * near 1 for every order.
+ */
+async function heavyUserFunnels(): Promise<void> {
+  if (ONLY && !'funnel, one heavy user'.includes(ONLY) && !ONLY.includes('heavy')) return;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sightline-heavy-'));
+  const { warehouse: heavy } = await openWarehouse({ path: path.join(dir, 'heavy.duckdb') });
+  const EVENTS = 1_000_000;
+  // One sign-up, then views every second, a like after every 100,000th; users u0 … or the one user.
+  const insert = (project: string, users: number) =>
+    heavy.execute(
+      `INSERT INTO events (project_id, event_id, ts, received_at, user_id, event)
+       SELECT '${project}', '${project}-' || i, TIMESTAMP '2026-10-01' + to_seconds(i // ${users}), now(),
+              'u' || (i % ${users}),
+              CASE WHEN i < ${users} THEN 'sign_up' WHEN i % 100000 = 99999 THEN 'like' ELSE 'view' END
+       FROM range(${EVENTS}) AS r(i)`,
+    );
+  await insert('heavy', 1);
+  await insert('spread', 10_000);
+  const rows: Record<string, unknown>[] = [];
+  const funnels: [string, Record<string, unknown>][] = [
+    ['ordered', {}],
+    ['ordered, excluding sign_up', { exclude: [{ event: 'sign_up' }] }],
+    ['strict, excluding sign_up', { order: 'strict', exclude: [{ event: 'sign_up' }] }],
+    ['any order', { order: 'any' }],
+  ];
+  for (const [name, options] of funnels) {
+    // Every view starts an attempt; message never comes, so each start looks for it to the end.
+    const spec = {
+      steps: 'view,like,message',
+      window: '1d',
+      from: '2026-10-01',
+      to: '2026-10-31',
+      ...options,
+    };
+    const run = (project: string) => () =>
+      runInsight(new InsightContext(heavy, layer, project), 'funnel', spec);
+    const one = await time(run('heavy'));
+    const spread = await time(run('spread'));
+    rows.push({
+      'funnel view > like > message (1M events)': name,
+      'one user ms': Math.round(one),
+      '10,000 users ms': Math.round(spread),
+      ratio: Number((one / spread).toFixed(2)),
+    });
+  }
+  await heavy.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(`${formatTable(rows)}\n\n`);
+}

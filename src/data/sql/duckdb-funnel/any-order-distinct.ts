@@ -11,17 +11,17 @@ export function distinctAnyOrderSteps(components: AnyOrderComponents): boolean {
  * Any-order funnels whose steps are distinct (`distinctAnyOrderSteps`), one sort of the user's events.
  *
  * Each event gets, per step i, the time of the first event at or after it that matches i (`n<i>`, the
- * minimum over a RANGE frame from the current time, so events at the same time see each other). An attempt
+ * minimum over the events at or after its time, so events at the same time see each other). An attempt
  * starting at an entry at time t then takes the steps with n_i ≤ t + W: that count is its level, and
  * since each step is one event, the time it fills k steps is the k-th smallest of those n_i. Its
  * completion is the largest. Per user and group the reported attempt is the one with the furthest level,
  * then the earliest completion, then the latest start, taken by one `arg_max` per step over a HUGEINT
  * that orders like that triple.
  *
- * This replaces the four window passes of `duckdbAnyOrderAttempts` with one. A running minimum keeps
- * each frame O(log n) (a segment tree); `lead`/`first_value … IGNORE NULLS` were 20% faster on the demo
- * but scan ahead row by row, quadratic in one user's events when a step is rare (a 400k-event user: 0.7 s
- * against 0.04 s).
+ * This replaces the four window passes of `duckdbAnyOrderAttempts` with one. The minimum runs from the
+ * user's last event back (descending, the default frame: this row, its peers and everything later),
+ * which DuckDB streams in one pass; a frame from the current row to the end, or `lead`/`first_value …
+ * IGNORE NULLS`, scan ahead row by row, quadratic in one user's events (see `nextWhere`).
  */
 export function duckdbDistinctAnyOrderAttempts(input: FunnelAttemptsInput): Sql {
   const n = input.steps;
@@ -46,7 +46,7 @@ export function duckdbDistinctAnyOrderAttempts(input: FunnelAttemptsInput): Sql 
   const rank = sql`CAST(level AS HUGEINT) * ${raw(String(2n ** 120n))} - CAST(c AS HUGEINT) * ${raw(String(2n ** 56n))} + us`;
   const times = sql`list_sort([${join(steps.map(last))}], 'ASC', 'NULLS LAST')`;
   const ctes = [
-    sql`nx AS (SELECT user_id, us, entry${gList}, ${join(pointers)} FROM (SELECT *, epoch_us(ts) AS us FROM (${input.events}) AS fe) AS fu WINDOW nw AS (PARTITION BY user_id ORDER BY us RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING))`,
+    sql`nx AS (SELECT user_id, us, entry${gList}, ${join(pointers)} FROM (SELECT *, epoch_us(ts) AS us FROM (${input.events}) AS fe) AS fu WINDOW nw AS (PARTITION BY user_id ORDER BY us DESC))`,
     sql`aw AS (SELECT user_id, us${gList}, ${join(windowed)} FROM nx WHERE entry)`,
     sql`al AS (SELECT *, ${level} AS level, ${completion} AS c FROM aw)`,
     sql`ab AS (SELECT user_id${gList}, max(level) AS level, arg_max(c, ${rank}) AS c_rank, arg_max(us, ${rank}) AS s_rank, ${join(

@@ -1,7 +1,15 @@
 import type { FunnelAttemptsInput } from '../funnel-attempts.ts';
 import { ident, join, raw, type Sql, sql } from '../sql.ts';
 import { forwardChainCtes, nextPointers } from './ordered.ts';
-import { exclusionColumn, groupColumns, range, sequenceCtes, stepColumn, windowMicros } from './sequence.ts';
+import {
+  exclusionColumn,
+  groupColumns,
+  nextWhere,
+  range,
+  sequenceCtes,
+  stepColumn,
+  windowMicros,
+} from './sequence.ts';
 
 /**
  * Ordered funnels with exclusions. Which attempts an exclusion voids depends on how far they got, so
@@ -45,9 +53,7 @@ export function duckdbExcludedAttempts(input: FunnelAttemptsInput): Sql {
     ),
     ...exclusions
       .filter((x) => x.from === 1)
-      .map(
-        ({ e }) => sql`lead(CASE WHEN ${exclusionColumn(e)} THEN us END IGNORE NULLS) OVER w AS ${nxu(e)}`,
-      ),
+      .map(({ e }) => sql`${nextWhere(sql`us`, exclusionColumn(e))} AS ${nxu(e)}`),
   ];
   const ctes: Sql[] = [
     sequenceCtes(input, { windowColumns, ties: 'exact' }),

@@ -1,12 +1,18 @@
 import type { FunnelAttemptsInput } from '../funnel-attempts.ts';
 import { ident, join, raw, type Sql, sql } from '../sql.ts';
-import { groupColumns, orderKey, range, sequenceCtes, stepColumn, windowMicros } from './sequence.ts';
+import {
+  groupColumns,
+  nextWhere,
+  orderKey,
+  range,
+  sequenceCtes,
+  stepColumn,
+  windowMicros,
+} from './sequence.ts';
 
 /** `n<m>`: the key of the first event after this one that matches step m. */
 export function nextPointers(n: number): Sql[] {
-  return range(2, n).map(
-    (m) => sql`lead(CASE WHEN ${stepColumn(m)} THEN key END IGNORE NULLS) OVER w AS ${ident(`n${m}`)}`,
-  );
+  return range(2, n).map((m) => sql`${nextWhere(sql`key`, stepColumn(m))} AS ${ident(`n${m}`)}`);
 }
 
 /**

@@ -3,6 +3,7 @@ import { ident, join, raw, type Sql, sql } from '../sql.ts';
 import {
   exclusionColumn,
   groupColumns,
+  nextWhere,
   orderKey,
   range,
   sequenceCtes,
@@ -35,7 +36,7 @@ export function duckdbStrictAttempts(input: FunnelAttemptsInput): Sql {
     // Chain events strictly between step `from` and step `to` that are themselves exclusion events.
     for (let offset = x.from; offset <= x.to - 2; offset++)
       windowColumns.push(sql`${lead(col, offset)} AS ${ident(`b${e + 1}_${offset}`)}`);
-    windowColumns.push(sql`lead(CASE WHEN ${col} THEN us END IGNORE NULLS) OVER w AS ${name('nx', e + 1)}`);
+    windowColumns.push(sql`${nextWhere(sql`us`, col)} AS ${name('nx', e + 1)}`);
   });
   const ctes: Sql[] = [sequenceCtes(input, { windowColumns, ties: 'split' })];
   let source = sql`seq`;
