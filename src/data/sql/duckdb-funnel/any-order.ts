@@ -70,11 +70,13 @@ export function duckdbAnyOrderAttempts(input: FunnelAttemptsInput): Sql {
   const partition = join([sql`user_id`, ...g]);
   const own = (name: string) => ident(`own_${name}`);
   const matchColumns = components.flat().map((d) => stepColumn(d.step));
-  const counted = (frame: Sql, by: Sql) => (columns: Sql[]) =>
-    sql`count(CASE WHEN ${join(columns, ' OR ')} THEN 1 END) OVER (PARTITION BY ${by} ORDER BY us ${frame})`;
-  const forward = counted(sql`RANGE BETWEEN CURRENT ROW AND ${W} FOLLOWING`, sql`user_id`);
-  const prefix = counted(sql`RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`, partition);
-  const suffix = counted(sql`RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING`, partition);
+  const counted = (order: Sql, by: Sql) => (columns: Sql[]) =>
+    sql`count(CASE WHEN ${join(columns, ' OR ')} THEN 1 END) OVER (PARTITION BY ${by} ORDER BY ${order})`;
+  const forward = counted(sql`us RANGE BETWEEN CURRENT ROW AND ${W} FOLLOWING`, sql`user_id`);
+  const prefix = counted(sql`us RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`, partition);
+  // This time and everything later, as a running count backwards (the default frame of a descending
+  // order): DuckDB streams it, where a frame to the partition's end can scan (see `nextWhere`).
+  const suffix = counted(sql`us DESC`, partition);
   const sameGroup = input.groups.map((name) => sql`${own(name)} IS NOT DISTINCT FROM ${ident(name)}`);
   const candidate = join([sql`entry`, ...sameGroup, sql`reach >= target`], ' AND ');
   const times = range(1, n).map(
