@@ -35,6 +35,14 @@ export type EventRow = {
   properties: string | null;
 } & { [K in PromotedStringField]: string | null } & { [K in PromotedNumberField]: number | null };
 
+/**
+ * What makes two events the same for live capture: the id at the same timestamp (see
+ * EventBatch.duplicates in the warehouse's event store).
+ */
+export function eventKey(event: Pick<EventRow, 'event_id' | 'ts_us'>): string {
+  return `${event.ts_us}\u0000${event.event_id}`;
+}
+
 /** Why a record was rejected. The codes are stable: they are written to the dead-letter file. */
 export const REJECT_REASONS = {
   invalid_json: 'the line is not valid JSON',

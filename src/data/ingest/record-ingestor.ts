@@ -1,10 +1,16 @@
 import path from 'node:path';
-import { DEFAULT_LIMITS, type IngestLimits, type RejectReason } from '../events/event.ts';
-import { createNormalizer, type FieldMapping, type Normalizer } from '../events/normalize.ts';
-import type { EventStager, EventStore } from '../warehouse/event-store.ts';
+import {
+  DEFAULT_LIMITS,
+  type EventRow,
+  eventKey,
+  type IngestLimits,
+  type RejectReason,
+} from '../events/event.ts';
+import { createNormalizer, type FieldMapping, type Normalizer, type Rejection } from '../events/normalize.ts';
+import type { CaptureLogMark, EventStager, EventStore } from '../warehouse/event-store.ts';
 import { type DeadLetterEntry, DeadLetterWriter } from './dead-letter.ts';
 import { TOO_DEEP } from './frame-records.ts';
-import type { FramedRecord } from './readers/types.ts';
+import type { BrokenRecord, FramedRecord } from './readers/types.ts';
 
 /** What became of one call's records. Invariant: records = accepted + rejected + duplicates. */
 export interface RecordCounts {
@@ -12,6 +18,18 @@ export interface RecordCounts {
   rejected: number;
   duplicates: number;
   rejectedByReason: Partial<Record<RejectReason, number>>;
+}
+
+/** A call validated by `RecordIngestor.prepare`, not yet stored. Plain data: a capture log writes it as JSON. */
+export interface PreparedCall {
+  projectId: string;
+  /** Records the call read. */
+  read: number;
+  /** Its valid events, each id and timestamp once. */
+  events: EventRow[];
+  rejects: Omit<DeadLetterEntry, 'runId'>[];
+  /** Rejects, and the duplicates found so far (repeats within the call); `accepted` is set by `load`. */
+  counts: RecordCounts;
 }
 
 export interface RecordIngestorOptions {
@@ -51,6 +69,7 @@ interface Waiting {
   staged: number;
   knownDuplicates: number;
   counts: RecordCounts;
+  log: CaptureLogMark | undefined;
   resolve: (counts: RecordCounts) => void;
   fail: (error: unknown) => void;
 }
@@ -60,8 +79,8 @@ interface ProjectBatch {
   readonly projectId: string;
   runId: number | null;
   stager: EventStager;
-  /** Event ids staged in this batch: a repeat is a duplicate the database need not see. */
-  ids: Set<string>;
+  /** Events staged in this batch, by id and timestamp: a repeat is a duplicate the database need not see. */
+  keys: Set<string>;
   waiting: Waiting[];
   rejects: Omit<DeadLetterEntry, 'runId'>[];
   totals: { calls: number; read: number; accepted: number; rejected: number; duplicates: number };
@@ -145,30 +164,36 @@ export class RecordIngestor {
    * of the call is stored and its dead-letter entries are cut off again).
    */
   ingest(projectId: string, records: readonly FramedRecord[], source: string): Promise<RecordCounts> {
-    if (this.closed) return Promise.reject(new Error('the record ingestor is closed'));
-    const arrived = performance.now();
-    const batch = this.project(projectId);
-    const segment = batch.waiting.length;
+    return this.load(this.prepare(projectId, records, source));
+  }
+
+  /**
+   * Validates a call's records without touching any batch: its events (in order, without repeats of an
+   * id at the same timestamp within the call), its rejects as dead-letter entries, and their counts.
+   * `load` stores what it returns; a capture log keeps it in between.
+   */
+  prepare(projectId: string, records: readonly FramedRecord[], source: string): PreparedCall {
+    const started = performance.now();
     const counts: RecordCounts = { accepted: 0, rejected: 0, duplicates: 0, rejectedByReason: {} };
-    let staged = 0;
-    let knownDuplicates = 0;
+    const events: EventRow[] = [];
+    const rejects: PreparedCall['rejects'] = [];
+    const seen = new Set<string>();
     const at = new Date().toISOString();
     const normalize = this.normalizer();
-    // Every record is normalised before the batch is touched, so nothing can leave it half-staged.
-    const results = records.map((record) => {
-      if ('reject' in record) return record;
-      try {
-        return normalize(record);
-      } catch (error) {
-        // Serialising the properties recurses: a record nested thousands of levels deep overflows it.
-        if (error instanceof RangeError) return TOO_DEEP;
-        throw error;
+    for (const record of records) {
+      let result: EventRow | Rejection | BrokenRecord | typeof TOO_DEEP;
+      if ('reject' in record) result = record;
+      else {
+        try {
+          result = normalize(record);
+        } catch (error) {
+          // Serialising the properties recurses: a record nested thousands of levels deep overflows it.
+          if (!(error instanceof RangeError)) throw error;
+          result = TOO_DEEP;
+        }
       }
-    });
-    for (const [i, record] of records.entries()) {
-      const result = results[i]!;
       if ('reject' in result) {
-        batch.rejects.push({
+        rejects.push({
           file: source,
           line: record.line,
           reason: result.reject,
@@ -184,21 +209,50 @@ export class RecordIngestor {
         counts.rejectedByReason[result.reject] = (counts.rejectedByReason[result.reject] ?? 0) + 1;
         continue;
       }
-      if (batch.ids.has(result.event_id)) {
-        knownDuplicates++;
+      const key = eventKey(result);
+      if (seen.has(key)) {
+        counts.duplicates++;
         continue;
       }
-      batch.ids.add(result.event_id);
-      batch.stager.add(result, segment);
-      staged++;
+      seen.add(key);
+      events.push(result);
     }
     this.counters.calls++;
     this.counters.records += records.length;
+    this.counters.stageMs += performance.now() - started;
+    return { projectId, read: records.length, events, rejects, counts };
+  }
+
+  /**
+   * Stores a prepared call: stages its events into the project's next batch and resolves with the call's
+   * counts once that batch has committed. With `log`, the commit also records that the capture log is
+   * loaded up to that mark (see CaptureLogMark), so the call's events and the log's progress commit
+   * together.
+   */
+  load(call: PreparedCall, log?: CaptureLogMark): Promise<RecordCounts> {
+    if (this.closed) return Promise.reject(new Error('the record ingestor is closed'));
+    const arrived = performance.now();
+    const batch = this.project(call.projectId);
+    const segment = batch.waiting.length;
+    let staged = 0;
+    let knownDuplicates = call.counts.duplicates;
+    for (const event of call.events) {
+      const key = eventKey(event);
+      if (batch.keys.has(key)) {
+        knownDuplicates++;
+        continue;
+      }
+      batch.keys.add(key);
+      batch.stager.add(event, segment);
+      staged++;
+    }
+    batch.rejects.push(...call.rejects);
+    const counts: RecordCounts = { ...call.counts, rejectedByReason: { ...call.counts.rejectedByReason } };
     this.counters.stageMs += performance.now() - arrived;
     return new Promise<RecordCounts>((resolve, fail) => {
-      batch.waiting.push({ arrived, staged, knownDuplicates, counts, resolve, fail });
+      batch.waiting.push({ arrived, staged, knownDuplicates, counts, log, resolve, fail });
       batch.totals.calls++;
-      batch.totals.read += records.length;
+      batch.totals.read += call.read;
       this.drain();
     });
   }
@@ -231,7 +285,7 @@ export class RecordIngestor {
         projectId,
         runId: null,
         stager: this.options.store.createStager(),
-        ids: new Set(),
+        keys: new Set(),
         waiting: [],
         rejects: [],
         totals: { calls: 0, read: 0, accepted: 0, rejected: 0, duplicates: 0 },
@@ -272,7 +326,10 @@ export class RecordIngestor {
     const rejects = batch.rejects;
     batch.waiting = [];
     batch.rejects = [];
-    batch.ids = new Set();
+    batch.keys = new Set();
+    // Calls arrive in the order of their log, so each segment's last mark covers its calls here.
+    const logMarks = new Map<string, CaptureLogMark>();
+    for (const { log } of waiting) if (log) logMarks.set(log.segment, log);
     const started = performance.now();
     try {
       // The stager's current file holds exactly these calls' rows: calls arriving from here on stage
@@ -306,6 +363,7 @@ export class RecordIngestor {
         ...(mark.written > 0
           ? { deadLetter: { path: this.deadLetterPath, committedBytes: mark.bytes, rejected: mark.written } }
           : {}),
+        ...(logMarks.size > 0 ? { captureLog: [...logMarks.values()] } : {}),
       });
       this.committedBytes = mark.bytes;
       const finished = performance.now();

@@ -32,6 +32,16 @@ export interface DeadLetterMark {
 }
 
 /**
+ * How far a capture log (see `src/data/ingest/capture-log.ts`) is loaded once this batch commits: the
+ * bytes of its segment file up to the end of the batch's last entry. Recorded in the batch's transaction,
+ * so a restart replays exactly the entries whose events did not commit.
+ */
+export interface CaptureLogMark {
+  segment: string;
+  loadedBytes: number;
+}
+
+/**
  * The part of a batch that came from one input. A batch spans inputs, so that many small files do not
  * each pay a transaction; staged rows carry their segment's index.
  */
@@ -65,6 +75,8 @@ export interface EventBatch {
    * de-duplicates the same way (its key includes the event's day).
    */
   duplicates?: 'id' | 'id-and-time';
+  /** The capture log's progress once the batch commits: the last mark of each segment it loads from. */
+  captureLog?: CaptureLogMark[];
 }
 
 /** Accepted and duplicate counts, per segment of the batch. */
@@ -117,4 +129,16 @@ export interface EventStore {
    * current length is recorded as committed (it may hold a user's earlier content we must never cut).
    */
   claimDeadLetter(path: string, currentBytes: number): Promise<number>;
+  /**
+   * Which of these events the project already stores, as `eventKey`s (the id at the same timestamp):
+   * live capture's duplicate check, a read that runs beside the commits.
+   */
+  storedEvents(
+    projectId: string,
+    events: readonly Pick<EventRow, 'event_id' | 'ts_us'>[],
+  ): Promise<Set<string>>;
+  /** The loaded bytes of each capture log segment under `prefix` (a directory), by segment path. */
+  captureLogProgress(prefix: string): Promise<Map<string, number>>;
+  /** Forgets segments whose files were deleted once loaded. */
+  forgetCaptureLog(segments: readonly string[]): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { type EventRow, eventKey } from '../../events/event.ts';
 import type {
   BatchOutcome,
   BatchSegment,
@@ -121,6 +122,50 @@ export class DuckDBEventStore implements EventStore {
     return row!.committed_bytes;
   }
 
+  async storedEvents(
+    projectId: string,
+    events: readonly Pick<EventRow, 'event_id' | 'ts_us'>[],
+  ): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    let from = Number.POSITIVE_INFINITY;
+    let to = Number.NEGATIVE_INFINITY;
+    for (const e of events) {
+      from = Math.min(from, e.ts_us);
+      to = Math.max(to, e.ts_us);
+    }
+    // The lists travel as two JSON parameters (the client binds no lists); the time range, given as
+    // constants, lets DuckDB skip every stored block outside it (18 ms for 100 events on the 18M demo).
+    const found = await this.warehouse.query<{ event_id: string; ts_us: number }>(
+      `SELECT s.event_id, s.ts_us
+       FROM (SELECT unnest(?::JSON::VARCHAR[]) AS event_id, unnest(?::JSON::BIGINT[]) AS ts_us) s
+       WHERE EXISTS (SELECT 1 FROM events e
+                     WHERE e.project_id = ? AND e.ts BETWEEN make_timestamp(?::BIGINT) AND make_timestamp(?::BIGINT)
+                       AND e.event_id = s.event_id AND e.ts = make_timestamp(s.ts_us))`,
+      [
+        JSON.stringify(events.map((e) => e.event_id)),
+        JSON.stringify(events.map((e) => e.ts_us)),
+        projectId,
+        from,
+        to,
+      ],
+    );
+    return new Set(found.map(eventKey));
+  }
+
+  async captureLogProgress(prefix: string): Promise<Map<string, number>> {
+    const rows = await this.warehouse.query<{ segment: string; loaded_bytes: number }>(
+      'SELECT segment, loaded_bytes FROM meta.capture_log WHERE starts_with(segment, ?)',
+      [prefix],
+    );
+    return new Map(rows.map((r) => [r.segment, Number(r.loaded_bytes)]));
+  }
+
+  async forgetCaptureLog(segments: readonly string[]): Promise<void> {
+    for (const segment of segments) {
+      await this.warehouse.execute('DELETE FROM meta.capture_log WHERE segment = ?', [segment]);
+    }
+  }
+
   async commit(batch: EventBatch): Promise<BatchOutcome> {
     const w = this.warehouse;
     const project: SqlValue = batch.projectId;
@@ -164,6 +209,13 @@ export class DuckDBEventStore implements EventStore {
       };
       for (const [i, segment] of batch.segments.entries()) {
         if (segment.manifest) await this.recordManifest(batch, segment, outcome.segments[i]!);
+      }
+      for (const mark of batch.captureLog ?? []) {
+        await w.execute(
+          `INSERT INTO meta.capture_log VALUES (?, ?) ON CONFLICT (segment) DO UPDATE
+           SET loaded_bytes = excluded.loaded_bytes`,
+          [mark.segment, mark.loadedBytes],
+        );
       }
       if (batch.deadLetter) {
         await w.execute(

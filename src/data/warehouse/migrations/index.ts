@@ -6,6 +6,7 @@ import { scheduler } from './005-scheduler.ts';
 import { alerts } from './006-alerts.ts';
 import { reportImages } from './007-report-images.ts';
 import { deliveryParts } from './008-delivery-parts.ts';
+import { captureLog } from './009-capture-log.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, oldest first. Append new versions; never edit an applied one. */
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   alerts,
   reportImages,
   deliveryParts,
+  captureLog,
 ];
 
 export { type Migration, type MigrationReport, migrate } from './migration.ts';
