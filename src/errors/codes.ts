@@ -400,6 +400,11 @@ export const ERROR_CODES = {
     summary: 'A key sent more requests than its per-minute limit.',
     hint: 'wait the seconds given in the Retry-After header',
   },
+  SL_CAPTURE_BACKLOG: {
+    summary:
+      'Captured events arrive faster than the warehouse loads them, and the backlog is full: the batch was refused, nothing of it stored.',
+    hint: 'send the batch again after the seconds given in the Retry-After header (SDKs retry on their own)',
+  },
   SL_BODY_TOO_LARGE: {
     summary: 'A request body is larger than the server accepts.',
     hint: 'split the data into smaller batches',

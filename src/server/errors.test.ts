@@ -1,7 +1,8 @@
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ZodError, z } from 'zod';
 import { ERROR_CODES, type ErrorCode, SightlineError } from '../errors/index.ts';
-import { STATUS, statusOf, toSightlineError } from './errors.ts';
+import { handleError, STATUS, statusOf, toSightlineError } from './errors.ts';
 
 describe('HTTP status of error codes', () => {
   it('every code of the catalogue has a status of its own in the table', () => {
@@ -15,6 +16,7 @@ describe('HTTP status of error codes', () => {
       .sort();
     expect(fiveHundreds).toEqual(
       [
+        'SL_CAPTURE_BACKLOG',
         'SL_CHART_FONT_MISSING',
         'SL_CHANNEL_CONFIG',
         'SL_CONFIG_INVALID',
@@ -51,5 +53,22 @@ describe('HTTP status of error codes', () => {
     expect(toSightlineError(own)).toBe(own);
     expect(toSightlineError(new Error('boom'))).toBeNull();
     expect(toSightlineError(new TypeError('x is undefined'))).toBeNull();
+  });
+
+  it('a full capture backlog is 503 with Retry-After from the error, for the client to send again', async () => {
+    const app = Fastify();
+    app.setErrorHandler(handleError);
+    app.post('/capture', async () => {
+      throw new SightlineError('SL_CAPTURE_BACKLOG', '500000 captured events are waiting', {
+        details: { backlog: 500_000, retryAfterSeconds: 2 },
+      });
+    });
+    const response = await app.inject({ method: 'POST', url: '/capture', payload: {} });
+    await app.close();
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('2');
+    expect(response.json()).toMatchObject({
+      error: { code: 'SL_CAPTURE_BACKLOG', details: { backlog: 500_000, retryAfterSeconds: 2 } },
+    });
   });
 });

@@ -35,6 +35,8 @@ export const STATUS: Partial<Record<ErrorCode, number>> = {
   SL_CONFIG_NOT_FOUND: 500,
   SL_DB_OPEN_FAILED: 500,
   SL_DB_LOCKED: 503,
+  // The capture log's backlog is full: the client retries (Retry-After), as for any overloaded server.
+  SL_CAPTURE_BACKLOG: 503,
   SL_DB_NEWER_SCHEMA: 500,
   SL_DB_MIGRATION_FAILED: 500,
   SL_INGEST_READ_FAILED: 500,
@@ -201,7 +203,10 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     return reply.status(500).send(body(internal));
   }
   const status = statusOf(coded.code);
-  if (status >= 500) request.log.error({ err: error }, coded.toLine());
+  if (status >= 500 && coded.code !== 'SL_CAPTURE_BACKLOG') request.log.error({ err: error }, coded.toLine());
+  const retryAfter = coded.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', retryAfter);
   return reply.status(status).send(body(coded));
 }
 
