@@ -16,6 +16,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { formatCount } from '../src/cli/format.ts';
 import { loadProjectFile } from '../src/config/project-file.ts';
 import { createKey } from '../src/server/keys.ts';
@@ -80,7 +81,8 @@ function demoDatabase(): string {
 /** A scratch copy of the demo, so that captured events never change the cached demo. */
 function copyOf(db: string, name: string): string {
   const copy = path.join(OUT, name);
-  for (const suffix of ['', '.wal']) rmSync(copy + suffix, { force: true });
+  // The capture log goes too: its marks live in the database it was loaded into.
+  for (const suffix of ['', '.wal', '.capture']) rmSync(copy + suffix, { force: true, recursive: true });
   rmSync(copy.replace(/\.duckdb$/, '.dead-letter.ndjson'), { force: true });
   copyFileSync(db, copy);
   if (existsSync(`${db}.wal`)) copyFileSync(`${db}.wal`, `${copy}.wal`);
@@ -93,6 +95,9 @@ interface ServerSample {
   cpuSeconds: number;
   capture: CaptureStats | null;
 }
+
+/** How late the server's event loop ran its timers during the open loop: time no request could be served. */
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 
 function sample(context: Parameters<typeof captureStats>[0]): ServerSample {
   const { user, system } = process.cpuUsage();
@@ -173,6 +178,8 @@ try {
     },
     (edge) => {
       if (edge === 'start' || edge === 'end') samples[edge] = sample(server.context);
+      if (edge === 'start') loopDelay.enable();
+      if (edge === 'end') loopDelay.disable();
     },
   );
   loadAverage.after = os.loadavg()[0]!;
@@ -312,29 +319,44 @@ function phaseRows(
       note: `reference ingest ${referenceCpu.toFixed(1)} ms; server used ${(cpu / seconds).toFixed(2)} cores`,
     },
     {
+      phase: 'event loop delay (how late timers ran)',
+      value: `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms`,
+      note: `longest ${(loopDelay.max / 1e6).toFixed(1)} ms (resolution 5 ms)`,
+    },
+    {
       phase: 'parse bodies (gunzip, JSON, framing)',
       value: perCall(b.parseMs - a.parseMs),
       note: 'event loop',
     },
     {
-      phase: 'validate, de-duplicate in batch, stage',
+      phase: 'validate, de-duplicate in the call, stage for loading',
       value: perCall(b.stageMs - a.stageMs),
       note: 'event loop',
     },
     {
-      phase: 'commits',
+      phase: 'stored-event checks (one read for the calls queued)',
+      value: `${b.checks - a.checks}, ${(calls / (b.checks - a.checks)).toFixed(1)} calls each`,
+      note: `${((b.checkMs - a.checkMs) / (b.checks - a.checks)).toFixed(1)} ms each on average`,
+    },
+    {
+      phase: 'capture log (one write and fdatasync for the calls queued)',
+      value: `${b.syncs - a.syncs} syncs, ${((b.appends - a.appends) / (b.syncs - a.syncs)).toFixed(1)} calls each`,
+      note: `${perCall(b.appendMs - a.appendMs)} from append to synced`,
+    },
+    {
+      phase: 'arrival to answer (validate, check, log)',
+      value: perCall(b.answerMs - a.answerMs),
+      note: 'server side of the latency',
+    },
+    {
+      phase: 'loads into the warehouse, behind the answers',
       value: `${commits}, ${(calls / commits).toFixed(1)} calls and ${formatCount(Math.round((b.committedRows - a.committedRows) / commits))} rows each`,
       note: `${((b.commitMs - a.commitMs) / commits).toFixed(0)} ms each on average, longest since the server started ${b.maxCommitMs.toFixed(0)} ms`,
     },
     {
-      phase: 'commit time / wall time',
+      phase: 'load time / wall time',
       value: `${((b.commitMs - a.commitMs) / 1000 / seconds).toFixed(2)}`,
-      note: '1.00 = the database writes all the time: the queue can only grow',
-    },
-    {
-      phase: 'arrival to answer (staging, waiting, own commit)',
-      value: perCall(b.answerMs - a.answerMs),
-      note: 'server side of the latency',
+      note: `1.00 = the database writes all the time; backlog at most ${formatCount(b.maxBacklog)} events, ${formatCount(b.backlog)} at the end`,
     },
   ];
 }

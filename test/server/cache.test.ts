@@ -32,6 +32,8 @@ function events(users: string[], day: string): Json[] {
 async function capture(key: string, body: Json[]): Promise<Json> {
   const r = await call(server.url, 'POST', '/api/v1/capture', key, body);
   expect(r.status).toBe(200);
+  // The answer comes once the events are logged; the data version moves when they are loaded.
+  await server.settled();
   return r.json;
 }
 

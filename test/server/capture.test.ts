@@ -40,7 +40,9 @@ async function capture(
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
+/** Rows of the server's warehouse once what it answered is loaded. */
 async function rows<T>(sql: string, params: (string | number)[] = []): Promise<T[]> {
+  await server.settled();
   return server.context.warehouse.query(sql, params) as Promise<T[]>;
 }
 
@@ -73,6 +75,8 @@ describe('POST /api/v1/capture', () => {
       duplicates: 0,
       rejectedByReason: { missing_user_id: 1 },
     });
+    // The answer comes once the events are logged; the data version moves when they are loaded.
+    await server.settled();
     expect(server.context.dataVersion('cap')).toBeGreaterThan(before);
     const stored = await rows<{
       event_id: string;
@@ -197,6 +201,7 @@ describe('POST /api/v1/capture', () => {
       duplicates: 0,
       rejectedByReason: { invalid_json: 1, invalid_timestamp: 1, timestamp_out_of_range: 1 },
     });
+    await server.settled();
     const added = deadLetterLines().slice(before);
     expect(added.map((d) => [d.file, d.line, d.reason, d.project, d.raw])).toEqual([
       ['POST /api/v1/capture', 2, 'invalid_json', 'cap', lines[1]],

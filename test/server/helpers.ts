@@ -8,6 +8,7 @@ import { loadDemo } from '../../src/demo/load-demo.ts';
 import type { CacheOptions } from '../../src/server/cache.ts';
 import type { Role, RoutePlugin, ServerContext } from '../../src/server/context.ts';
 import { createKey } from '../../src/server/keys.ts';
+import { captureSettled } from '../../src/server/routes/capture-ingestor.ts';
 import { startServer } from '../../src/server/server.ts';
 import { ROOT } from '../helpers/cli.ts';
 
@@ -40,6 +41,8 @@ export interface TestServer {
   context: ServerContext;
   app: FastifyInstance;
   databasePath: string;
+  /** Resolves once every capture answered so far is in the warehouse (capture answers before it loads). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -117,6 +120,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     databasePath,
     key: async (projectId, role) =>
       (await createKey(server.context.warehouse, { projectId, role, name: 'test' })).key,
+    settled: () => captureSettled(server.context),
     close: server.close,
   };
 }

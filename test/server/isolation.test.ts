@@ -61,6 +61,7 @@ afterAll(async () => {
 
 /** B's rows in every table that has a project_id column, as one comparable text. */
 async function snapshotOfB(): Promise<string> {
+  await server.settled();
   const w = server.context.warehouse;
   const parts: string[] = [];
   for (const table of await w.tables()) {

@@ -16,7 +16,9 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Rows of the server's warehouse once what it answered is loaded. */
 async function rows<T>(sql: string, params: (string | number)[] = []): Promise<T[]> {
+  await server.settled();
   return server.context.warehouse.query(sql, params) as Promise<T[]>;
 }
 

@@ -1,60 +1,82 @@
 /**
- * The one RecordIngestor of a server, shared by the capture, PostHog and Segment routes so that all their
- * requests are group-committed together (the warehouse takes one write transaction at a time) and their
- * rejects go to the server's one dead-letter file.
+ * The one CaptureQueue of a server, shared by the capture, PostHog and Segment routes so that their
+ * calls share one stored-event check at a time, one capture log and one loader (the warehouse takes one
+ * write transaction at a time), and their rejects go to the server's one dead-letter file. The log lives
+ * beside the database (`<database>.capture/`).
  */
 
+import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { CaptureQueue, type CaptureQueueStats } from '../../data/ingest/capture-queue.ts';
 import type { FramedRecord } from '../../data/ingest/readers/types.ts';
-import type { IngestorStats, RecordCounts } from '../../data/ingest/record-ingestor.ts';
-import { RecordIngestor } from '../../data/ingest/record-ingestor.ts';
+import type { RecordCounts } from '../../data/ingest/record-ingestor.ts';
 import type { ServerContext } from '../context.ts';
 
-const ingestors = new WeakMap<ServerContext, Promise<RecordIngestor>>();
+const queues = new WeakMap<ServerContext, Promise<CaptureQueue>>();
 const closing = new WeakSet<ServerContext>();
-const opened = new WeakMap<ServerContext, RecordIngestor>();
+const opened = new WeakMap<ServerContext, CaptureQueue>();
 const parsing = new WeakMap<ServerContext, { ms: number }>();
 
-/** The capture totals of a server: its ingestor's, and the time spent reading request bodies into records. */
-export interface CaptureStats extends IngestorStats {
+/** The capture totals of a server: its queue's, and the time spent reading request bodies into records. */
+export interface CaptureStats extends CaptureQueueStats {
   /** Milliseconds spent gunzipping, parsing and framing bodies, summed over requests. */
   parseMs: number;
 }
 
 /**
- * Called by each capture plugin when it registers (hooks cannot be added once the server runs): the
- * context's ingestor is closed with the server, after the requests in flight are committed.
+ * Called by each capture plugin when it registers (hooks cannot be added once the server runs). When
+ * the server starts, the context's queue is opened at once if an earlier process left a capture log
+ * (so what it answered and did not load is loaded now, not at the next capture); it is closed with the
+ * server, after the requests in flight are answered and what they logged is loaded.
  */
-export function closeIngestorWith(app: FastifyInstance, context: ServerContext): void {
+export function attachCaptureQueue(app: FastifyInstance, context: ServerContext): void {
   if (closing.has(context)) return;
   closing.add(context);
+  app.addHook('onReady', async () => {
+    if (existsSync(logDirOf(context))) await queueFor(context);
+  });
   app.addHook('onClose', async () => {
-    const ingestor = await ingestors.get(context)?.catch(() => null);
-    ingestors.delete(context);
-    await ingestor?.close();
+    const queue = await queues.get(context)?.catch(() => null);
+    queues.delete(context);
+    await queue?.close();
   });
 }
 
-/** The context's ingestor, opened on first use (opening claims the dead-letter file). */
-function ingestorFor(context: ServerContext): Promise<RecordIngestor> {
-  let ingestor = ingestors.get(context);
-  if (!ingestor) {
-    ingestor = RecordIngestor.open({
+function logDirOf(context: ServerContext): string {
+  return `${context.databasePath}.capture`;
+}
+
+/**
+ * The context's queue, opened on first use (opening claims the dead-letter file and loads what a
+ * crashed server logged and did not load).
+ */
+function queueFor(context: ServerContext): Promise<CaptureQueue> {
+  let queue = queues.get(context);
+  if (!queue) {
+    queue = CaptureQueue.open({
       store: context.events,
       deadLetterPath: context.deadLetterPath,
+      logDir: logDirOf(context),
       limits: context.project.limits,
       ...(context.project.mapping ? { mapping: context.project.mapping } : {}),
       inputs: 'api',
+      // Dashboards are told when events are in the warehouse, not when they were answered.
+      onLoaded: (projectId, accepted) => context.dataChanged(projectId, accepted),
     });
-    ingestors.set(context, ingestor);
-    ingestor.then(
+    queues.set(context, queue);
+    queue.then(
       (ready) => opened.set(context, ready),
       () => undefined,
     );
     // A failed open is not kept: the next request tries again (and answers with the error).
-    ingestor.catch(() => ingestors.delete(context));
+    queue.catch(() => queues.delete(context));
   }
-  return ingestor;
+  return queue;
+}
+
+/** Resolves once every capture answered so far is in the warehouse (at once if nothing was captured). */
+export async function captureSettled(context: ServerContext): Promise<void> {
+  await (await queues.get(context)?.catch(() => null))?.settled();
 }
 
 /**
@@ -62,8 +84,8 @@ function ingestorFor(context: ServerContext): Promise<RecordIngestor> {
  * first capture: what `npm run bench:server` reads to split a request's latency into its phases.
  */
 export function captureStats(context: ServerContext): CaptureStats | null {
-  const ingestor = opened.get(context);
-  return ingestor ? { ...ingestor.stats(), parseMs: parsing.get(context)?.ms ?? 0 } : null;
+  const queue = opened.get(context);
+  return queue ? { ...queue.stats(), parseMs: parsing.get(context)?.ms ?? 0 } : null;
 }
 
 /** Adds the time one request took to read its body into records (see CaptureStats.parseMs). */
@@ -74,8 +96,9 @@ export function countParsing(context: ServerContext, ms: number): void {
 }
 
 /**
- * Ingests one request's records into the caller's project and tells open dashboards when any were
- * accepted; `source` names the request in the dead-letter file (`POST /api/v1/capture`, ...).
+ * Captures one request's records into the caller's project and answers with their counts once the
+ * accepted ones are logged; `source` names the request in the dead-letter file (`POST
+ * /api/v1/capture`, ...). Open dashboards are told when the events are loaded.
  */
 export async function captureRecords(
   context: ServerContext,
@@ -83,8 +106,6 @@ export async function captureRecords(
   records: readonly FramedRecord[],
   source: string,
 ): Promise<RecordCounts> {
-  const ingestor = await ingestorFor(context);
-  const counts = await ingestor.ingest(projectId, records, source);
-  if (counts.accepted > 0) context.dataChanged(projectId, counts.accepted);
-  return counts;
+  const queue = await queueFor(context);
+  return queue.capture(projectId, records, source);
 }

@@ -10,7 +10,7 @@ import { REJECT_REASONS } from '../../data/events/event.ts';
 import { requireRole } from '../auth.ts';
 import type { RoutePlugin } from '../context.ts';
 import { bodyBytes, captureRecordsOf, readBodiesAsBytes } from './capture-body.ts';
-import { captureRecords, closeIngestorWith, countParsing } from './capture-ingestor.ts';
+import { attachCaptureQueue, captureRecords, countParsing } from './capture-ingestor.ts';
 
 const countsSchema = {
   type: 'object',
@@ -35,7 +35,7 @@ const countsSchema = {
 } as const;
 
 export const captureRoutes: RoutePlugin = (app, context) => {
-  closeIngestorWith(app, context);
+  attachCaptureQueue(app, context);
   // An encapsulated scope: its raw-bytes body parser must not reach the other routes' JSON bodies.
   app.register(async (scope: FastifyInstance) => {
     readBodiesAsBytes(scope);

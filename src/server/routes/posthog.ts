@@ -24,14 +24,14 @@ import { frameValues } from '../../data/ingest/frame-records.ts';
 import { SightlineError } from '../../errors/index.ts';
 import type { RoutePlugin } from '../context.ts';
 import { bodyBytes, eventsOf, mediaType, parseJsonBody, readBodiesAsBytes } from './capture-body.ts';
-import { captureRecords, closeIngestorWith } from './capture-ingestor.ts';
+import { attachCaptureQueue, captureRecords } from './capture-ingestor.ts';
 import { sdkPrincipal } from './capture-key.ts';
 
 /** The paths PostHog SDKs post events to, each also without its trailing slash. */
 export const POSTHOG_PATHS = ['/batch/', '/e/', '/capture/', '/i/v0/e/', '/track/'] as const;
 
 export const posthogRoutes: RoutePlugin = (app, context) => {
-  closeIngestorWith(app, context);
+  attachCaptureQueue(app, context);
   app.register(async (scope: FastifyInstance) => {
     readBodiesAsBytes(scope);
     const paths = POSTHOG_PATHS.flatMap((p) => [p, p.slice(0, -1)]);

@@ -21,14 +21,14 @@ import { frameValues } from '../../data/ingest/frame-records.ts';
 import { SightlineError } from '../../errors/index.ts';
 import type { RoutePlugin } from '../context.ts';
 import { bodyBytes, parseJsonBody, readBodiesAsBytes } from './capture-body.ts';
-import { captureRecords, closeIngestorWith } from './capture-ingestor.ts';
+import { attachCaptureQueue, captureRecords } from './capture-ingestor.ts';
 import { sdkPrincipal } from './capture-key.ts';
 
 /** The single-call endpoints, by the message type they imply. */
 export const SEGMENT_CALLS = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 
 export const segmentRoutes: RoutePlugin = (app, context) => {
-  closeIngestorWith(app, context);
+  attachCaptureQueue(app, context);
   app.register(async (scope: FastifyInstance) => {
     readBodiesAsBytes(scope);
     const endpoints: [string, string | null][] = [
