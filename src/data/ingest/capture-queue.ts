@@ -296,7 +296,7 @@ export class CaptureQueue {
       }
       const calls = project.logged.slice(0, take);
       try {
-        const loaded = await Promise.all(calls.map(({ call, mark }) => this.ingestor.load(call, mark)));
+        const loaded = await this.ingestor.loadAll(calls.map(({ call, mark }) => ({ call, log: mark })));
         failures = 0;
         project.logged.splice(0, take);
         for (const { call } of calls) {

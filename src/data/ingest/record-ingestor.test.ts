@@ -157,6 +157,33 @@ describe('RecordIngestor', () => {
     expect(stats.maxCommitMs).toBeLessThanOrEqual(stats.commitMs);
   });
 
+  it('loadAll stages across turns of the event loop and commits its calls once, each answered with its counts', async () => {
+    const own = await RecordIngestor.open({
+      store: opened.events,
+      deadLetterPath: path.join(dir, 'load-all.ndjson'),
+      inputs: 'test',
+    });
+    // 300 calls of 100 events take well over one 4 ms slice to stage; calls c and c+1 share 20 events.
+    const calls = Array.from({ length: 300 }, (_, c) => ({
+      call: own.prepare('p8', frameValues(Array.from({ length: 100 }, (_, i) => event(20_000 + c * 80 + i))), `c${c}`),
+    }));
+    // Timers that ran while the calls were being staged saw part of the staging time.
+    const before = own.stats().stageMs;
+    const seen: number[] = [];
+    const ticker = setInterval(() => seen.push(own.stats().stageMs), 0);
+    const counts = await own.loadAll(calls);
+    clearInterval(ticker);
+    const stats = own.stats();
+    await own.close();
+    expect(seen.filter((ms) => ms > before && ms < stats.stageMs).length).toBeGreaterThan(0);
+    expect(stats.commits).toBe(1);
+    expect(counts[0]).toEqual({ accepted: 100, rejected: 0, duplicates: 0, rejectedByReason: {} });
+    expect(counts.slice(1).every((c) => c.accepted === 80 && c.duplicates === 20)).toBe(true);
+    expect(await count(opened.warehouse, `SELECT count(*) AS n FROM events WHERE project_id = 'p8'`)).toBe(
+      100 + 299 * 80,
+    );
+  });
+
   it('keeps one users row per user across batches: first touch from the earliest event, attributes from the latest', async () => {
     const at = (i: number, extra: Record<string, unknown>) => ({
       event_id: `r${i}`,
