@@ -68,6 +68,52 @@ describe('sightline serve', () => {
     expect(JSON.parse(after.stdout).project).toBe('p');
   });
 
+  it('killed right after answering captures, it loads each answered event exactly once when started again', async () => {
+    const crashDb = path.join(dir, 'crash.duckdb');
+    const created = await runCli(['keys', 'create', '--project', 'p', '--role', 'editor', '--json', '--db', crashDb]);
+    const { key } = JSON.parse(created.stdout) as { key: string };
+    const send = (url: string, c: number) =>
+      fetch(`${url}/api/v1/capture`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(
+          Array.from({ length: 50 }, (_, i) => ({
+            event_id: `k${c}-${i}`,
+            user_id: `u${i % 9}`,
+            event: 'view',
+            timestamp: 1_790_000_000 + c * 50 + i,
+          })),
+        ),
+      }).then((r) => r.json() as Promise<{ accepted: number; duplicates: number }>);
+
+    const first = await serve(['--port', '0', '--db', crashDb]);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, c) => send(first.url, c)));
+    expect(answers.map((a) => a.accepted)).toEqual(Array(20).fill(50));
+    // No shutdown: whatever the loader had not committed is only in the capture log.
+    const killed = new Promise((resolve) => child!.on('exit', resolve));
+    child!.kill('SIGKILL');
+    await killed;
+    child = null;
+
+    const second = await serve(['--port', '0', '--db', crashDb]);
+    // Calls answered before the crash, sent again: duplicates, whether loaded yet or still in the log.
+    const resent = await Promise.all([0, 7, 19].map((c) => send(second.url, c)));
+    expect(resent).toEqual(Array(3).fill({ accepted: 0, rejected: 0, duplicates: 50, rejectedByReason: {} }));
+    const stopped = new Promise<number | null>((resolve) => child!.on('exit', resolve));
+    child!.kill('SIGTERM');
+    expect(await stopped).toBe(0);
+    child = null;
+    const counted = await runCli([
+      'sql',
+      "SELECT count(*) AS events, count(DISTINCT event_id) AS ids FROM events WHERE project_id = 'p'",
+      '--json',
+      '--db',
+      crashDb,
+    ]);
+    expect(counted.code).toBe(0);
+    expect(JSON.parse(counted.stdout)).toEqual([{ events: 1000, ids: 1000 }]);
+  });
+
   it('a bad port is a usage error', async () => {
     const r = await runCli(['serve', '--port', 'x', '--db', db]);
     expect(r.code).toBe(2);
