@@ -144,6 +144,24 @@ describe('CaptureQueue', () => {
     await queue.close();
   });
 
+  it('checks events stamped after the stored ones in memory, and the others with a read', async () => {
+    const { store } = controlledStore();
+    const earlier = await CaptureQueue.open(options('horizon', store));
+    await earlier.capture('q5', events(0, 10), 'stored before');
+    await earlier.close();
+    const queue = await CaptureQueue.open(options('horizon', store));
+    // 5..9 are at or below the latest stored timestamp (event 9's): read, and found; 10..14 are above.
+    expect(await queue.capture('q5', events(5, 15), 'overlaps')).toMatchObject({ accepted: 5, duplicates: 5 });
+    expect(queue.stats()).toMatchObject({ checkedByRead: 5, checkedInMemory: 5 });
+    await queue.settled();
+    // 12..14 were loaded by this queue: known in memory, no read.
+    expect(await queue.capture('q5', events(12, 16), 'resend')).toMatchObject({ accepted: 1, duplicates: 3 });
+    expect(queue.stats()).toMatchObject({ checkedByRead: 5, checkedInMemory: 9 });
+    await queue.close();
+    expect(await stored('q5')).toBe(16);
+    expect(await distinctStored('q5')).toBe(16);
+  });
+
   it('refuses calls with SL_CAPTURE_BACKLOG while the backlog is full, and takes them again once loaded', async () => {
     const { store, control } = controlledStore();
     const queue = await CaptureQueue.open(options('backlog', store, { maxBacklog: 20 }));

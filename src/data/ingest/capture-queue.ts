@@ -3,9 +3,11 @@
  * warehouse behind the answer.
  *
  * A call is validated (`RecordIngestor.prepare`), its events are checked against those logged but not
- * yet loaded (in memory) and against those stored (one read for every call that arrived while the
- * previous read ran; reads run beside commits and checkpoints), the rest are appended to the capture log
- * and synced, and the call is answered with exact counts. A single loader then takes each project's
+ * yet loaded (reserved keys, in memory) and against those stored: in memory for events stamped after
+ * what the project held when the queue began serving it (`LoadedKeys`: live traffic), else with one
+ * read for every call that arrived while the previous read ran (reads run beside commits and
+ * checkpoints). The rest are appended to the capture log and synced, and the call is answered with
+ * exact counts. A single loader then takes each project's
  * logged calls in log order, as many as arrived, and commits them with everything `sightline ingest`
  * derives (users, exposures, the rollup, the dead-letter entries) and the log's mark, in one transaction.
  *
@@ -24,6 +26,7 @@ import { SightlineError } from '../../errors/index.ts';
 import { type EventRow, eventKey } from '../events/event.ts';
 import type { CaptureLogMark } from '../warehouse/event-store.ts';
 import { CaptureLog, type CaptureLogStats, type LoggedCall } from './capture-log.ts';
+import { LoadedKeys } from './loaded-keys.ts';
 import {
   type IngestorStats,
   type PreparedCall,
@@ -37,6 +40,8 @@ export interface CaptureQueueOptions extends RecordIngestorOptions {
   logDir: string;
   /** Events logged and not yet loaded beyond which calls are refused with SL_CAPTURE_BACKLOG (default 500,000). */
   maxBacklog?: number;
+  /** Keys of loaded events kept in memory per project for the duplicate check (default 500,000; see LoadedKeys). */
+  maxLoadedKeys?: number;
   /** Events one load takes at most (default 100,000). */
   maxLoadEvents?: number;
   /** Bytes after which the log begins a new segment (default 64 MiB). */
@@ -52,6 +57,9 @@ export interface CaptureQueueStats extends IngestorStats, CaptureLogStats {
   /** Stored-event checks (each for every call that arrived while the previous one ran) and their time. */
   checks: number;
   checkMs: number;
+  /** Events checked against the keys of loaded events in memory, and with a read. */
+  checkedInMemory: number;
+  checkedByRead: number;
   /** Milliseconds from each call's arrival to its answer, summed (the loader's `answerMs` is its loads'). */
   answerMs: number;
   /** Events logged and not yet loaded, now and at most. */
@@ -74,6 +82,8 @@ interface ProjectQueue {
   checking: boolean;
   /** The mark of the last load that committed. */
   lastLoaded?: CaptureLogMark;
+  /** The events this queue loaded above the project's horizon. */
+  loaded: Promise<LoadedKeys>;
 }
 
 export class CaptureQueue {
@@ -85,7 +95,15 @@ export class CaptureQueue {
   private readonly inFlight = new Set<Promise<unknown>>();
   private settledWaiters: (() => void)[] = [];
   private closed = false;
-  private readonly totals = { checks: 0, checkMs: 0, answerMs: 0, maxBacklog: 0, loadFailures: 0 };
+  private readonly totals = {
+    checks: 0,
+    checkMs: 0,
+    checkedInMemory: 0,
+    checkedByRead: 0,
+    answerMs: 0,
+    maxBacklog: 0,
+    loadFailures: 0,
+  };
 
   private constructor(
     private readonly options: CaptureQueueOptions,
@@ -197,7 +215,18 @@ export class CaptureQueue {
     let kept = fresh;
     let mark: CaptureLogMark;
     try {
-      const stored = await this.checkStored(project, projectId, fresh);
+      // Events stamped above the horizon of the events this server loaded are checked in memory; the
+      // others (a backfill, a late resend) with one read.
+      const loaded = await project.loaded;
+      const stored = new Set<string>();
+      const toRead: EventRow[] = [];
+      for (const event of fresh) {
+        if (!loaded.covers(event.ts_us)) toRead.push(event);
+        else if (loaded.has(event)) stored.add(eventKey(event));
+      }
+      this.totals.checkedInMemory += fresh.length - toRead.length;
+      this.totals.checkedByRead += toRead.length;
+      for (const key of await this.checkStored(project, projectId, toRead)) stored.add(key);
       if (stored.size > 0) {
         kept = [];
         for (const event of fresh) {
@@ -225,7 +254,15 @@ export class CaptureQueue {
   private project(projectId: string): ProjectQueue {
     let project = this.projects.get(projectId);
     if (!project) {
-      project = { reserved: new Set(), logged: [], checks: [], checking: false };
+      // Read before any call of the project is logged, so before any of its loads: every event stored
+      // above this horizon is one that this queue loads (see LoadedKeys). A failed read covers nothing.
+      const loaded = this.options.store
+        .latestEventTime(projectId)
+        .then(
+          (latest) => new LoadedKeys(latest ?? Number.NEGATIVE_INFINITY, this.options.maxLoadedKeys),
+          () => new LoadedKeys(Number.POSITIVE_INFINITY),
+        );
+      project = { reserved: new Set(), logged: [], checks: [], checking: false, loaded };
       this.projects.set(projectId, project);
     }
     return project;
@@ -299,6 +336,9 @@ export class CaptureQueue {
         const loaded = await this.ingestor.loadAll(calls.map(({ call, mark }) => ({ call, log: mark })));
         failures = 0;
         project.logged.splice(0, take);
+        // Known as stored before they stop being reserved: no check can miss them in between.
+        const loadedKeys = await project.loaded;
+        for (const { call } of calls) loadedKeys.add(call.events);
         for (const { call } of calls) {
           for (const event of call.events) project.reserved.delete(eventKey(event));
         }

@@ -137,6 +137,8 @@ export interface EventStore {
     projectId: string,
     events: readonly Pick<EventRow, 'event_id' | 'ts_us'>[],
   ): Promise<Set<string>>;
+  /** The latest timestamp the project stores, in microseconds, or null when it stores no event. */
+  latestEventTime(projectId: string): Promise<number | null>;
   /** The loaded bytes of each capture log segment under `prefix` (a directory), by segment path. */
   captureLogProgress(prefix: string): Promise<Map<string, number>>;
   /** Forgets segments whose files were deleted once loaded. */

@@ -152,6 +152,14 @@ export class DuckDBEventStore implements EventStore {
     return new Set(found.map(eventKey));
   }
 
+  async latestEventTime(projectId: string): Promise<number | null> {
+    const [row] = await this.warehouse.query<{ ts_us: number | bigint | null }>(
+      'SELECT epoch_us(max(ts)) AS ts_us FROM events WHERE project_id = ?',
+      [projectId],
+    );
+    return row?.ts_us === null || row?.ts_us === undefined ? null : Number(row.ts_us);
+  }
+
   async captureLogProgress(prefix: string): Promise<Map<string, number>> {
     const rows = await this.warehouse.query<{ segment: string; loaded_bytes: number }>(
       'SELECT segment, loaded_bytes FROM meta.capture_log WHERE starts_with(segment, ?)',
