@@ -70,7 +70,17 @@ describe('sightline serve', () => {
 
   it('killed right after answering captures, it loads each answered event exactly once when started again', async () => {
     const crashDb = path.join(dir, 'crash.duckdb');
-    const created = await runCli(['keys', 'create', '--project', 'p', '--role', 'editor', '--json', '--db', crashDb]);
+    const created = await runCli([
+      'keys',
+      'create',
+      '--project',
+      'p',
+      '--role',
+      'editor',
+      '--json',
+      '--db',
+      crashDb,
+    ]);
     const { key } = JSON.parse(created.stdout) as { key: string };
     const send = (url: string, c: number) =>
       fetch(`${url}/api/v1/capture`, {

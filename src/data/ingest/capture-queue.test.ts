@@ -151,7 +151,10 @@ describe('CaptureQueue', () => {
     await earlier.close();
     const queue = await CaptureQueue.open(options('horizon', store));
     // 5..9 are at or below the latest stored timestamp (event 9's): read, and found; 10..14 are above.
-    expect(await queue.capture('q5', events(5, 15), 'overlaps')).toMatchObject({ accepted: 5, duplicates: 5 });
+    expect(await queue.capture('q5', events(5, 15), 'overlaps')).toMatchObject({
+      accepted: 5,
+      duplicates: 5,
+    });
     expect(queue.stats()).toMatchObject({ checkedByRead: 5, checkedInMemory: 5 });
     await queue.settled();
     // 12..14 were loaded by this queue: known in memory, no read.

@@ -256,12 +256,10 @@ export class CaptureQueue {
     if (!project) {
       // Read before any call of the project is logged, so before any of its loads: every event stored
       // above this horizon is one that this queue loads (see LoadedKeys). A failed read covers nothing.
-      const loaded = this.options.store
-        .latestEventTime(projectId)
-        .then(
-          (latest) => new LoadedKeys(latest ?? Number.NEGATIVE_INFINITY, this.options.maxLoadedKeys),
-          () => new LoadedKeys(Number.POSITIVE_INFINITY),
-        );
+      const loaded = this.options.store.latestEventTime(projectId).then(
+        (latest) => new LoadedKeys(latest ?? Number.NEGATIVE_INFINITY, this.options.maxLoadedKeys),
+        () => new LoadedKeys(Number.POSITIVE_INFINITY),
+      );
       project = { reserved: new Set(), logged: [], checks: [], checking: false, loaded };
       this.projects.set(projectId, project);
     }

@@ -165,7 +165,11 @@ describe('RecordIngestor', () => {
     });
     // 300 calls of 100 events take well over one 4 ms slice to stage; calls c and c+1 share 20 events.
     const calls = Array.from({ length: 300 }, (_, c) => ({
-      call: own.prepare('p8', frameValues(Array.from({ length: 100 }, (_, i) => event(20_000 + c * 80 + i))), `c${c}`),
+      call: own.prepare(
+        'p8',
+        frameValues(Array.from({ length: 100 }, (_, i) => event(20_000 + c * 80 + i))),
+        `c${c}`,
+      ),
     }));
     // Timers that ran while the calls were being staged saw part of the staging time.
     const before = own.stats().stageMs;
