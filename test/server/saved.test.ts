@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProjectFile } from '../../src/config/project-file.ts';
 import { builtinDashboards } from '../../src/server/routes/saved-builtin.ts';
 import { withFilters } from '../../src/server/routes/saved-run.ts';
+import { dashboardBody, readDashboard } from '../../web/src/dashboards/dashboard-json.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { type AnalyticsFixture, analyticsFixture, api, expectSameAnswer } from './insights-fixture.ts';
 
@@ -177,6 +178,34 @@ describe('dashboards', () => {
 
     expect((await api(f.server, f.editor, 'DELETE', `/dashboards/${id}`)).status).toBe(204);
     expect((await api(f.server, f.viewer, 'GET', `/dashboards/${id}`)).status).toBe(404);
+  });
+
+  it("keeps a dashboard's role, filters and tile widths when the web app removes a tile and saves it", async () => {
+    const body = {
+      name: 'Growth',
+      role: 'marketing',
+      filters: { dateFrom: '2026-10-05', where: "country = 'DE'" },
+      tiles: [
+        { id: 'a', title: 'DAU', insight: { type: 'trends', spec: { metric: ['dau'] } }, width: 12 },
+        { id: 'b', title: 'Stickiness', insight: { type: 'stickiness', spec: {} }, width: 4 },
+        { id: 'c', title: 'Lifecycle', insight: { type: 'lifecycle', spec: {} } },
+      ],
+    };
+    const created = await api(f.server, f.editor, 'POST', '/dashboards', body);
+    expect(created.status).toBe(201);
+    // What the dashboard page does: read the dashboard, drop a tile, PUT what it read.
+    const read = readDashboard(created.body);
+    const saved = await api(
+      f.server,
+      f.editor,
+      'PUT',
+      `/dashboards/${read.id}`,
+      dashboardBody({ ...read, tiles: read.tiles.filter((t) => t.id !== 'a') }),
+    );
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ ...body, tiles: body.tiles.slice(1) });
+    expect(saved.body.tiles[1]).not.toHaveProperty('width');
+    await api(f.server, f.editor, 'DELETE', `/dashboards/${read.id}`);
   });
 
   it('refuses repeated tile ids, unknown saved insights and bad tile specs with codes', async () => {

@@ -1,22 +1,10 @@
 import { api } from '../api.ts';
-import { type Dashboard, readDashboard, type Tile } from './dashboard.ts';
+import { type Dashboard, dashboardBody, readDashboard, type Tile } from './dashboard-json.ts';
 
 /**
  * Writes of user-made dashboards through the saved-objects routes (editors and admins; a viewer gets
  * the API's 403 shown as is). A tile is stored as its title, insight type and spec.
  */
-
-/** The body of `POST/PUT /dashboards`: tiles hold their insight inline or a saved insight's id. */
-function body(d: { name: string; tiles: readonly Tile[] }) {
-  return {
-    name: d.name,
-    tiles: d.tiles.map((t) => ({
-      id: t.id,
-      title: t.title,
-      insight: t.savedInsightId ? { savedInsightId: t.savedInsightId } : { type: t.type, spec: t.spec },
-    })),
-  };
-}
 
 function unwrap(raw: unknown): Dashboard {
   const r = raw as Record<string, unknown>;
@@ -24,11 +12,11 @@ function unwrap(raw: unknown): Dashboard {
 }
 
 export async function createDashboard(name: string, tiles: readonly Tile[] = []): Promise<Dashboard> {
-  return unwrap(await api('POST', '/dashboards', body({ name, tiles })));
+  return unwrap(await api('POST', '/dashboards', dashboardBody({ name, tiles })));
 }
 
 export async function saveDashboard(d: Dashboard): Promise<Dashboard> {
-  return unwrap(await api('PUT', `/dashboards/${encodeURIComponent(d.id)}`, body(d)));
+  return unwrap(await api('PUT', `/dashboards/${encodeURIComponent(d.id)}`, dashboardBody(d)));
 }
 
 export async function deleteDashboard(id: string): Promise<void> {
