@@ -21,6 +21,7 @@ beforeAll(async () => {
   f = await analyticsFixture(
     {
       dau: ['forecast', 'dau', '--horizon', '7', '--model', 'ets'],
+      dauAndroid: ['forecast', 'dau', '--horizon', '7', '--model', 'ets', '--where', "os = 'Android'"],
       points: [
         'forecast',
         '--input',
@@ -51,6 +52,26 @@ describe('forecasts over HTTP', () => {
     });
     expect(r.status).toBe(200);
     expectSameAnswer(r.body, f.cli['dau']);
+  });
+
+  it("a filtered metric's forecast is `sightline forecast METRIC --where EXPR --json`, and not the whole metric's", async () => {
+    const r = await api(f.server, f.viewer, 'POST', '/forecasts', {
+      metric: 'dau',
+      horizon: 7,
+      model: 'ets',
+      where: "os = 'Android'",
+    });
+    expect(r.status).toBe(200);
+    expectSameAnswer(r.body, f.cli['dauAndroid']);
+    const whole = f.cli['dau'] as { forecasts: { points: { mean: number }[] }[] };
+    const android = r.body as { forecasts: { points: { mean: number }[] }[] };
+    expect(android.forecasts[0]!.points[0]!.mean).toBeLessThan(whole.forecasts[0]!.points[0]!.mean);
+    const onPoints = await api(f.server, f.viewer, 'POST', '/forecasts', {
+      points: POINTS,
+      where: "os = 'iOS'",
+    });
+    expect(onPoints.status).toBe(400);
+    expect(onPoints.body.error.message).toContain('where filters the events of a metric');
   });
 
   it('posted points forecast as the same series in a CSV file; includeHistory adds the series', async () => {

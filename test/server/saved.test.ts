@@ -28,6 +28,18 @@ beforeAll(async () => {
       active: ['insight', 'trends', '--spec', '$DIR/active.json'],
       funnel: ['insight', 'funnel', '--spec', '$DIR/funnel.json'],
       activeAll: ['insight', 'trends', '--spec', '$DIR/active-all.json'],
+      forecast: [
+        'forecast',
+        'dau',
+        '--horizon',
+        '14',
+        '--from',
+        FILTERS.dateFrom,
+        '--to',
+        FILTERS.dateTo,
+        '--where',
+        FILTERS.where,
+      ],
     },
     {
       'active.json': JSON.stringify(filtered(activeTile)),
@@ -146,6 +158,13 @@ describe('dashboards', () => {
       .points[0]!.value;
     expect(android).toBeGreaterThan(0);
     expect(android).toBeLessThan(everyone);
+  });
+
+  it("applies the date range and the filter to a forecast tile's history: `sightline forecast --where`", async () => {
+    const r = await api(f.server, f.viewer, 'POST', '/dashboards/builtin:executive/run', FILTERS);
+    const tile = r.body.tiles.find((t: { id: string }) => t.id === 'dau-forecast');
+    expect(tile.spec).toMatchObject({ from: FILTERS.dateFrom, to: FILTERS.dateTo, where: FILTERS.where });
+    expectSameAnswer(tile.result, f.cli['forecast']);
   });
 
   it('round-trips a dashboard of its own, with a tile of a saved insight that later fails alone', async () => {

@@ -16,6 +16,8 @@ export interface MetricSeriesSpec {
   /** Inclusive dates; by default the first and the last day with events. */
   readonly from?: string;
   readonly to?: string;
+  /** Only events matching this filter (the insights' `where`), e.g. `os = 'Android'`. */
+  readonly where?: string;
 }
 
 export async function metricSeries(
@@ -28,6 +30,7 @@ export async function metricSeries(
     interval: spec.interval,
     ...(from === null ? {} : { from }),
     ...(spec.to === undefined ? {} : { to: spec.to }),
+    ...(spec.where === undefined ? {} : { where: spec.where }),
   })) as TrendsResult;
   const points = result.series[0]?.points ?? [];
   const times = Float64Array.from(

@@ -32,6 +32,7 @@ interface ForecastFlags {
   interval: string;
   from?: string;
   to?: string;
+  where?: string;
   json?: boolean;
 }
 
@@ -51,6 +52,7 @@ async function readMetric(globals: GlobalOptions, metric: string, flags: Forecas
       interval: flags.interval,
       ...(flags.from === undefined ? {} : { from: flags.from }),
       ...(flags.to === undefined ? {} : { to: flags.to }),
+      ...(flags.where === undefined ? {} : { where: flags.where }),
     });
     return raw;
   } finally {
@@ -79,6 +81,7 @@ export function registerForecast(program: Command): void {
     .option('--interval <interval>', 'with a metric: day or hour', 'day')
     .option('--from <date>', 'with a metric: first day of history (default: the first with events)')
     .option('--to <date>', 'with a metric: last day of history (default: the last with events)')
+    .option('--where <expr>', 'with a metric: only events matching this filter, e.g. "os = \'Android\'"')
     .option('--json', 'print the forecasts as JSON')
     .action(
       action(async (metric: string | undefined, flags: ForecastFlags, cmd: Command) => {
@@ -92,6 +95,8 @@ export function registerForecast(program: Command): void {
         } else {
           if (flags.input === undefined)
             throw new SightlineError('SL_USAGE', 'give --input FILE.csv or a metric name');
+          if (flags.where !== undefined)
+            throw new SightlineError('SL_USAGE', '--where filters the events of a metric: give a metric');
           label = flags.input === '-' ? 'standard input' : flags.input;
           series = readSeries(parseCsvTable(await readText(flags.input), label), label);
         }

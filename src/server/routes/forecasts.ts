@@ -42,10 +42,15 @@ export const forecastBodySchema = z
     interval: z.enum(['day', 'hour']).default('day'),
     from: date.optional(),
     to: date.optional(),
+    /** With a metric: only events matching this filter (the insights' `where`). */
+    where: z.string().min(1).max(2000).optional(),
     includeHistory: z.boolean().default(false),
   })
   .refine((b) => (b.metric === undefined) !== (b.points === undefined), {
     message: 'give either a metric or points, not both',
+  })
+  .refine((b) => b.where === undefined || b.metric !== undefined, {
+    message: 'where filters the events of a metric: it needs metric',
   });
 
 export const causalBodySchema = z
@@ -121,6 +126,7 @@ export async function forecastForProject(
         interval: b.interval,
         ...(b.from === undefined ? {} : { from: b.from }),
         ...(b.to === undefined ? {} : { to: b.to }),
+        ...(b.where === undefined ? {} : { where: b.where }),
       }));
     } else {
       label = 'points';

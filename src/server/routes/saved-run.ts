@@ -25,7 +25,7 @@ export interface TileAnswer {
   readonly error?: { code: string; message: string; hint?: string };
 }
 
-/** A tile's spec with the dashboard's filters applied (a forecast takes the dates, not the filter). */
+/** A tile's spec with the dashboard's filters applied (a forecast's history takes both, as an insight). */
 export function withFilters(
   type: string,
   spec: Record<string, unknown>,
@@ -34,7 +34,7 @@ export function withFilters(
   const out: Record<string, unknown> = { ...spec };
   if (filters.dateFrom !== undefined) out['from'] = filters.dateFrom;
   if (filters.dateTo !== undefined) out['to'] = filters.dateTo;
-  if (filters.where !== undefined && type !== FORECAST_TILE) {
+  if (filters.where !== undefined) {
     const own = typeof spec['where'] === 'string' ? spec['where'] : undefined;
     out['where'] = own ? `(${own}) and (${filters.where})` : filters.where;
   }

@@ -17,18 +17,13 @@ async function resolve(tile: Tile): Promise<{ type: string; spec: Record<string,
 /**
  * Runs a tile under the global filters and returns what it asked and how to show the answer: an
  * insight goes to `POST /insights/:type` with the filters in its spec; a forecast tile to
- * `POST /forecasts`, which takes the date range but no `where` (a forecast is of the whole metric).
+ * `POST /forecasts` with the date range and the filter applied to the history it forecasts from.
  */
 async function runTile(tile: Tile): Promise<{ asked: Record<string, unknown>; view: InsightView }> {
   const { type, spec } = await resolve(tile);
   const current = filters.get();
   if (type === 'forecast') {
-    const asked = {
-      ...spec,
-      includeHistory: true,
-      ...(current.from ? { from: current.from } : {}),
-      ...(current.to ? { to: current.to } : {}),
-    };
+    const asked = { ...applyFilters(spec, current), includeHistory: true };
     const result = await api<ForecastResult>('POST', '/forecasts', asked);
     return { asked, view: forecastView(result, String(spec['metric'] ?? 'forecast')) };
   }
