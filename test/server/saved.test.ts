@@ -17,7 +17,7 @@ const activeTile = product.tiles.find((t) => t.id === 'active-users')!;
 const funnelTile = product.tiles.find((t) => t.id === 'main-funnel')!;
 const filtered = (tile: typeof activeTile) => {
   const insight = tile.insight as { type: string; spec: Record<string, unknown> };
-  return withFilters(insight.type, insight.spec, FILTERS);
+  return withFilters(insight.spec, FILTERS);
 };
 
 let f: AnalyticsFixture;

@@ -27,7 +27,6 @@ export interface TileAnswer {
 
 /** A tile's spec with the dashboard's filters applied (a forecast's history takes both, as an insight). */
 export function withFilters(
-  type: string,
   spec: Record<string, unknown>,
   filters: DashboardFilters,
 ): Record<string, unknown> {
@@ -60,10 +59,10 @@ async function runTile(
           `the saved insight "${tile.insight.savedInsightId}" was deleted`,
         );
       type = saved.type;
-      spec = withFilters(saved.type, saved.spec, filters);
+      spec = withFilters(saved.spec, filters);
     } else {
       type = tile.insight.type;
-      spec = withFilters(type, tile.insight.spec, filters);
+      spec = withFilters(tile.insight.spec, filters);
     }
     const result =
       type === FORECAST_TILE
