@@ -43,7 +43,10 @@ describe('PostHog capture through posthog-node', () => {
         uuid: `01890000-0000-7000-8000-${String(i).padStart(12, '0')}`,
       });
     }
-    posthog.identify({ distinctId: 'ph-user-0', properties: { email: 'a@example.test' } });
+    posthog.identify({
+      distinctId: 'ph-user-0',
+      properties: { email: 'a@example.test', gender: 'female', age: 31 },
+    });
     await posthog.shutdown();
     expect(errors).toEqual([]);
 
@@ -96,6 +99,11 @@ describe('PostHog capture through posthog-node', () => {
       `SELECT user_id FROM users WHERE project_id = 'ph' ORDER BY user_id`,
     );
     expect(users.map((u) => u.user_id)).toEqual(['ph-user-0', 'ph-user-1', 'ph-user-2', 'ph-user-3']);
+    // identify's `$set` updates the user's promoted attributes; the rest stays in the event's `$set`.
+    const [person] = await rows<{ gender: string; age: number }>(
+      `SELECT gender, age FROM users WHERE project_id = 'ph' AND user_id = 'ph-user-0'`,
+    );
+    expect(person).toEqual({ gender: 'female', age: 31 });
     // The key never lands in the data.
     const [leak] = await rows<{ n: number }>(
       `SELECT count(*) AS n FROM events WHERE project_id = 'ph' AND properties::VARCHAR LIKE ?`,

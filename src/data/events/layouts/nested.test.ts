@@ -211,6 +211,20 @@ describe('PostHog', () => {
     expect(row).toMatchObject({ platform: 'ios', app_version: '2.4.0', country: 'Germany' });
   });
 
+  it("promotes a $identify's $set gender and age (person properties); the rest of $set and $set_once stay", () => {
+    const row = accept({
+      event: '$identify',
+      distinct_id: 'd1',
+      timestamp: '2024-03-01T10:00:00Z',
+      properties: {
+        $set: { gender: 'male', age: 40, email: 'x@example.test' },
+        $set_once: { age: 20 },
+      },
+    });
+    expect(row).toMatchObject({ gender: 'male', age: 40 });
+    expect(JSON.parse(row.properties!)).toEqual({ $set: { email: 'x@example.test' }, $set_once: { age: 20 } });
+  });
+
   it('prefers plain promoted names, at the top level then in properties, over the $-names', () => {
     const row = accept({
       event: 'e',

@@ -39,7 +39,7 @@ type Container = 'properties' | 'context' | 'traits';
 
 /**
  * Where each promoted field lives in Segment (`context.*`, `traits.*`) and PostHog (`$`-prefixed
- * properties), after the plain name at the top level and in `properties`. The first present one is
+ * properties, person properties under `$set`), after the plain name at the top level and in `properties`. The first present one is
  * promoted and removed; the others stay in the properties.
  */
 const NESTED_SOURCES: Partial<Record<PromotedField, ReadonlyArray<readonly [Container, readonly string[]]>>> =
@@ -74,13 +74,17 @@ const NESTED_SOURCES: Partial<Record<PromotedField, ReadonlyArray<readonly [Cont
       ['properties', ['utm_campaign']],
       ['context', ['campaign', 'name']],
     ],
+    // PostHog sets person properties with `$set` (what `identify` sends); `$set_once` stays in the
+    // properties, since `users` keeps the latest value of an attribute, not the first.
     gender: [
       ['traits', ['gender']],
       ['context', ['traits', 'gender']],
+      ['properties', ['$set', 'gender']],
     ],
     age: [
       ['traits', ['age']],
       ['context', ['traits', 'age']],
+      ['properties', ['$set', 'age']],
     ],
   };
 
