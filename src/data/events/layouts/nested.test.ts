@@ -222,7 +222,10 @@ describe('PostHog', () => {
       },
     });
     expect(row).toMatchObject({ gender: 'male', age: 40 });
-    expect(JSON.parse(row.properties!)).toEqual({ $set: { email: 'x@example.test' }, $set_once: { age: 20 } });
+    expect(JSON.parse(row.properties!)).toEqual({
+      $set: { email: 'x@example.test' },
+      $set_once: { age: 20 },
+    });
   });
 
   it('prefers plain promoted names, at the top level then in properties, over the $-names', () => {
