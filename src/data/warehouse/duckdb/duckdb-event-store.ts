@@ -20,6 +20,9 @@ const EXPOSURE_EVENTS = ['$exposure', 'experiment_exposure', 'Experiment Viewed'
 const EXPERIMENT_KEY = `coalesce(properties->>'experiment', properties->>'experiment_id', properties->>'$."$feature_flag"')`;
 const VARIANT_KEY = `coalesce(properties->>'variant', properties->>'variation_id', properties->>'$."$feature_flag_response"')`;
 
+/** The temp tables a commit creates, dropped before it ends. */
+const INGEST_TEMP_TABLES = ['ingest_new', 'ingest_users', 'ingest_users_merged', 'ingest_exposures'];
+
 /**
  * DuckDB's CSV reader allocates buffers of 16 x max_line_size per thread; the default line limit (2 MB)
  * would take 32 MB buffers and a generous fixed one 256 MB, which broke small memory limits. Sizing them
@@ -208,6 +211,10 @@ export class DuckDBEventStore implements EventStore {
           }
           await this.updateDerived(project);
         }
+        // Temp tables hold memory under the engine's limit until dropped; left for the next batch to
+        // replace, a batch's tables met the next one's at the limit (64 MB for the CLI) and a late
+        // batch of the 6 GB demo failed out of memory.
+        for (const table of INGEST_TEMP_TABLES) await w.execute(`DROP TABLE IF EXISTS temp.${table}`);
       }
       const outcome: BatchOutcome = {
         segments: batch.segments.map((segment, i) => ({
