@@ -12,8 +12,16 @@ export interface GlobalOptions {
 export interface CommandContext {
   databasePath: string;
   project: ProjectFile;
-  memoryLimit: string;
+  /** DuckDB's memory limit for bulk loads; for other opens only when `SIGHTLINE_MEMORY_LIMIT` sets one. */
+  memoryLimit: { load: string; other: string | undefined };
 }
+
+/**
+ * How a command uses the warehouse: `read` takes no write lock; `load` is a bulk load (ingest, demo),
+ * which runs under a small engine memory limit so its peak RSS stays in budget; `write` is any other
+ * writer, whose queries (reports, alerts) get the engine's default limit like reads.
+ */
+export type Access = 'read' | 'write' | 'load';
 
 export function commandContext(options: GlobalOptions): CommandContext {
   const env = readEnvironment();
@@ -24,13 +32,18 @@ export function commandContext(options: GlobalOptions): CommandContext {
     // Measured on 2M demo events (bench/ingest.bench.ts): DuckDB's own accounting stays far below this
     // during ingestion, but process RSS follows the limit (512MB: ~700 MB peak, 128MB: ~540 MB,
     // 64MB: ~480 MB; with the CLI's heap cap, ~370 MB) at no measurable cost in speed.
-    memoryLimit: env.memoryLimit ?? '64MB',
+    memoryLimit: { load: env.memoryLimit ?? '64MB', other: env.memoryLimit },
   };
 }
 
-/** Opens the warehouse for a command; `readOnly` commands do not take the write lock. */
-export function openForCommand(context: CommandContext, readOnly: boolean): Promise<OpenedWarehouse> {
-  return openWarehouse({ path: context.databasePath, readOnly, memoryLimit: context.memoryLimit });
+/** Opens the warehouse for a command. */
+export function openForCommand(context: CommandContext, access: Access): Promise<OpenedWarehouse> {
+  const memoryLimit = access === 'load' ? context.memoryLimit.load : context.memoryLimit.other;
+  return openWarehouse({
+    path: context.databasePath,
+    readOnly: access === 'read',
+    ...(memoryLimit ? { memoryLimit } : {}),
+  });
 }
 
 /** The dead-letter file beside the database: `x.duckdb` -> `x.dead-letter.ndjson`. */

@@ -7,7 +7,7 @@ export interface Environment {
   databasePath: string | undefined;
   /** SIGHTLINE_CONFIG: the project file when --config is not given. */
   configPath: string | undefined;
-  /** SIGHTLINE_MEMORY_LIMIT: DuckDB's memory limit for commands that write (default 128MB). */
+  /** SIGHTLINE_MEMORY_LIMIT: DuckDB's memory limit for every command (default: 64MB for bulk loads, else DuckDB's). */
   memoryLimit: string | undefined;
   /** NO_COLOR / CI: plain output without progress bars. */
   plainOutput: boolean;

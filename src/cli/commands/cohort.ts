@@ -45,7 +45,7 @@ export function registerCohort(program: Command): void {
       action(async (name: string, flags: SaveFlags, command: Command) => {
         const context = commandContext(command.optsWithGlobals<GlobalOptions>());
         const definition = definitionFrom(flags);
-        const { warehouse } = await openForCommand(context, false);
+        const { warehouse } = await openForCommand(context, 'write');
         try {
           const { project, layer } = context.project;
           const loaded = await withSavedCohorts(warehouse, project, layer);
@@ -68,7 +68,7 @@ export function registerCohort(program: Command): void {
     .action(
       action(async (flags: { json?: boolean }, command: Command) => {
         const context = commandContext(command.optsWithGlobals<GlobalOptions>());
-        const { warehouse } = await openForCommand(context, true);
+        const { warehouse } = await openForCommand(context, 'read');
         try {
           const { project, layer } = context.project;
           const stored = await listSavedCohorts(warehouse, project);
@@ -117,7 +117,7 @@ export function registerCohort(program: Command): void {
     .action(
       action(async (name: string, _flags: unknown, command: Command) => {
         const context = commandContext(command.optsWithGlobals<GlobalOptions>());
-        const { warehouse } = await openForCommand(context, false);
+        const { warehouse } = await openForCommand(context, 'write');
         try {
           const { project, layer } = context.project;
           const loaded = await withSavedCohorts(warehouse, project, layer);

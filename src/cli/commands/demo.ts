@@ -50,7 +50,7 @@ export async function runDemo(context: CommandContext, options: RunDemoOptions):
     for (const suffix of ['', '.wal']) rmSync(`${context.databasePath}${suffix}`, { force: true });
     rmSync(defaultDeadLetterPath(context.databasePath), { force: true });
   }
-  const { warehouse, events } = await openForCommand(context, false);
+  const { warehouse, events } = await openForCommand(context, 'load');
   const bar = new ProgressBar();
   try {
     const result = await loadDemo({

@@ -131,7 +131,7 @@ async function readMetric(
 ): Promise<MetricDetection> {
   const interval = detectInterval(flags.interval);
   if (typeof metric === 'string') context.project.layer.metric(metric);
-  const { warehouse } = await openForCommand(context, true);
+  const { warehouse } = await openForCommand(context, 'read');
   try {
     const ctx = new InsightContext(warehouse, context.project.layer, context.project.project);
     return await detectMetric(
@@ -168,7 +168,7 @@ async function replay(globals: GlobalOptions, flags: DetectFlags): Promise<void>
       },
     );
   }
-  const { warehouse } = await openForCommand(context, true);
+  const { warehouse } = await openForCommand(context, 'read');
   let transitions: RuleTransition[];
   try {
     const ctx = new InsightContext(warehouse, context.project.layer, context.project.project);

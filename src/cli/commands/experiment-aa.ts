@@ -2,12 +2,11 @@ import type { Command } from 'commander';
 import { type AaValidationReport, validateSplit } from '../../analytics/experiments/aa-validation.ts';
 import { findExperiment } from '../../analytics/experiments/experiment.ts';
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
-import { openWarehouse } from '../../data/warehouse/open-warehouse.ts';
 import { SightlineError } from '../../errors/index.ts';
 import { AA_TESTS, type AaTest } from '../../math/stats/aa-simulation.ts';
 import type { Interval } from '../../math/stats/result.ts';
 import { action } from '../cli-error.ts';
-import { commandContext, type GlobalOptions } from '../context.ts';
+import { commandContext, type GlobalOptions, openForCommand } from '../context.ts';
 import { formatCount } from '../format.ts';
 import { ProgressBar } from '../progress-bar.ts';
 
@@ -46,7 +45,7 @@ export function registerExperimentAa(experiment: Command): void {
         findExperiment(experiments, name); // an unknown name fails before the database is opened
         const spec = specOf(flags);
         // Read-only, without the write commands' memory cap, as `experiment analyze` opens it.
-        const { warehouse } = await openWarehouse({ path: context.databasePath, readOnly: true });
+        const { warehouse } = await openForCommand(context, 'read');
         const bar = new ProgressBar();
         try {
           const report = await validateSplit(

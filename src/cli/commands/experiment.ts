@@ -5,10 +5,9 @@ import type { ExperimentReport, MetricReport } from '../../analytics/experiments
 import { type PowerFlags, type PowerOutput, powerPlan } from '../../analytics/experiments/power-plan.ts';
 import { p, pct, pIs } from '../../analytics/experiments/recommendation.ts';
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
-import { openWarehouse } from '../../data/warehouse/open-warehouse.ts';
 import type { Interval } from '../../math/stats/result.ts';
 import { action } from '../cli-error.ts';
-import { commandContext, type GlobalOptions } from '../context.ts';
+import { commandContext, type GlobalOptions, openForCommand } from '../context.ts';
 import { formatCount, formatTable } from '../format.ts';
 import { registerExperimentAa } from './experiment-aa.ts';
 
@@ -31,7 +30,7 @@ export function registerExperiment(program: Command): Command {
         const { project, layer, experiments } = context.project;
         findExperiment(experiments, name); // an unknown name fails before the database is opened
         // Read-only, without the write commands' memory cap: as insights do, reads may use what DuckDB needs.
-        const { warehouse } = await openWarehouse({ path: context.databasePath, readOnly: true });
+        const { warehouse } = await openForCommand(context, 'read');
         try {
           const report = await analyzeExperiment(
             new InsightContext(warehouse, layer, project),

@@ -8,10 +8,9 @@ import {
 import { parseSegment } from '../../analytics/anomalies/root-cause-segment.ts';
 import { formatNumber, formatPercent } from '../../analytics/anomalies/root-cause-sentence.ts';
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
-import { openWarehouse } from '../../data/warehouse/open-warehouse.ts';
 import { SightlineError } from '../../errors/index.ts';
 import { action } from '../cli-error.ts';
-import { commandContext, type GlobalOptions } from '../context.ts';
+import { commandContext, type GlobalOptions, openForCommand } from '../context.ts';
 import { formatTable } from '../format.ts';
 
 interface ExplainFlags {
@@ -60,7 +59,7 @@ export function registerExplain(program: Command): void {
           .filter((d) => d.length > 0);
         const where = parseSegment(flags.where ?? []);
         const context = commandContext(cmd.optsWithGlobals<GlobalOptions>());
-        const { warehouse } = await openWarehouse({ path: context.databasePath, readOnly: true });
+        const { warehouse } = await openForCommand(context, 'read');
         let result: ExplainResult;
         try {
           const ctx = new InsightContext(warehouse, context.project.layer, context.project.project);

@@ -11,11 +11,10 @@ import { type RawSeries, readSeries } from '../../analytics/forecasting/series-i
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
 import { forecastChart } from '../../automation/charts/index.ts';
 import { renderChartFile } from '../../automation/charts/render-chart.ts';
-import { openWarehouse } from '../../data/warehouse/open-warehouse.ts';
 import { SightlineError } from '../../errors/index.ts';
 import { MODEL_CHOICES, type ModelChoice } from '../../math/forecast/registry.ts';
 import { action } from '../cli-error.ts';
-import { commandContext, type GlobalOptions } from '../context.ts';
+import { commandContext, type GlobalOptions, openForCommand } from '../context.ts';
 import { formatTable } from '../format.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { readStdin } from '../read-input.ts';
@@ -44,7 +43,7 @@ async function readMetric(globals: GlobalOptions, metric: string, flags: Forecas
     );
   }
   const context = commandContext(globals);
-  const { warehouse } = await openWarehouse({ path: context.databasePath, readOnly: true });
+  const { warehouse } = await openForCommand(context, 'read');
   try {
     const ctx = new InsightContext(warehouse, context.project.layer, context.project.project);
     const { raw } = await metricSeries(ctx, {

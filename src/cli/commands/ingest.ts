@@ -39,7 +39,7 @@ export function registerIngest(program: Command): void {
           });
         }
         const context = commandContext(global);
-        const { warehouse, events } = await openForCommand(context, false);
+        const { warehouse, events } = await openForCommand(context, 'load');
         const bar = new ProgressBar();
         try {
           const summary = await ingest({

@@ -4,10 +4,9 @@ import { withSavedCohorts } from '../../analytics/insights/cohorts/cohort-store.
 import { InsightContext } from '../../analytics/insights/insight-context.ts';
 import type { AnyInsightType } from '../../analytics/insights/insight-type.ts';
 import { INSIGHT_TYPES, runInsight } from '../../analytics/insights/registry.ts';
-import { openWarehouse } from '../../data/warehouse/open-warehouse.ts';
 import { SightlineError } from '../../errors/index.ts';
 import { action } from '../cli-error.ts';
-import { commandContext, type GlobalOptions } from '../context.ts';
+import { commandContext, type GlobalOptions, openForCommand } from '../context.ts';
 import { formatCsv, formatTable } from '../format.ts';
 
 interface OutputFlags extends GlobalOptions {
@@ -38,7 +37,7 @@ function registerType(parent: Command, type: AnyInsightType): void {
         const all = cmd.optsWithGlobals<OutputFlags & Record<string, unknown>>();
         const context = commandContext(all);
         const spec = { ...readSpecFile(all.spec), ...specFlags(cmd.opts()) };
-        const { warehouse } = await openWarehouse({ path: context.databasePath, readOnly: true });
+        const { warehouse } = await openForCommand(context, 'read');
         try {
           const { project, layer } = context.project;
           const saved = await withSavedCohorts(warehouse, project, layer);

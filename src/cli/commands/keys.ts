@@ -36,7 +36,7 @@ export function registerKeys(program: Command): void {
             hint: `use one of ${ROLES.join(', ')}`,
           });
         }
-        const { warehouse } = await openForCommand(context, false);
+        const { warehouse } = await openForCommand(context, 'write');
         try {
           const created = await createKey(warehouse, {
             projectId: flags.project ?? context.project.project,
@@ -69,7 +69,7 @@ export function registerKeys(program: Command): void {
         const context = commandContext(command.optsWithGlobals<GlobalOptions>());
         // Written by the same commands that take the write lock; a read-only open fails the same way
         // beside a running server, and a read-only open cannot create the table on a new file.
-        const { warehouse } = await openForCommand(context, false);
+        const { warehouse } = await openForCommand(context, 'write');
         try {
           const list = await listKeys(warehouse, flags.project);
           if (flags.json) process.stdout.write(`${JSON.stringify(list)}\n`);
@@ -89,7 +89,7 @@ export function registerKeys(program: Command): void {
     .action(
       action(async (id: string, _flags: unknown, command: Command) => {
         const context = commandContext(command.optsWithGlobals<GlobalOptions>());
-        const { warehouse } = await openForCommand(context, false);
+        const { warehouse } = await openForCommand(context, 'write');
         try {
           const info = await revokeKey(warehouse, id);
           process.stdout.write(`Revoked ${info.role} key ${info.id} of project ${info.projectId}.\n`);

@@ -58,7 +58,7 @@ export function registerReport(program: Command): void {
         if (flags.at !== undefined && flags.date !== undefined)
           throw new SightlineError('SL_REPORT_OPTION_INVALID', 'give --at or --date, not both');
         // Only --send writes (the run and the delivery ledger); everything else reads.
-        const { warehouse } = await openForCommand(context, !flags.send);
+        const { warehouse } = await openForCommand(context, flags.send ? 'write' : 'read');
         try {
           const at = await runTime(warehouse, project.project, definition, flags);
           const deps = { warehouse, project, variables: readEnvironment().variables };

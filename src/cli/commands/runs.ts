@@ -21,7 +21,7 @@ export function registerRuns(program: Command): void {
           throw new SightlineError('SL_USAGE', `--limit must be a positive integer, got "${flags.limit}"`);
         let opened: Awaited<ReturnType<typeof openForCommand>>;
         try {
-          opened = await openForCommand(context, true);
+          opened = await openForCommand(context, 'read');
         } catch (error) {
           if (isSightlineError(error) && error.code === 'SL_DB_LOCKED')
             throw new SightlineError('SL_DB_LOCKED', error.message, {

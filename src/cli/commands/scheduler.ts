@@ -41,7 +41,7 @@ export function automationFor(
  */
 export async function openForJobs(context: CommandContext, apiHint: string): Promise<OpenedWarehouse> {
   try {
-    return await openForCommand(context, false);
+    return await openForCommand(context, 'write');
   } catch (error) {
     if (isSightlineError(error) && error.code === 'SL_DB_LOCKED')
       throw new SightlineError('SL_DB_LOCKED', error.message, { hint: apiHint, cause: error });

@@ -44,6 +44,7 @@ export function serveDatabase(context: CommandContext, options: ServeOptions): P
     port: options.port,
     handleSignals: true,
     scheduler: options.scheduler ?? true,
+    ...(context.memoryLimit.other ? { memoryLimit: context.memoryLimit.other } : {}),
     ...(options.queryTimeoutMs !== undefined ? { queryTimeoutMs: options.queryTimeoutMs } : {}),
     ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
   });

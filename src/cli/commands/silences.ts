@@ -56,7 +56,7 @@ export function registerSilences(program: Command): void {
             hint: 'write a whole number and s, m, h, d or w: --for 2h',
           });
         const now = Date.now();
-        const { warehouse } = await openForCommand(context, false);
+        const { warehouse } = await openForCommand(context, 'write');
         try {
           const silence = await createSilence(
             warehouse,
@@ -96,7 +96,7 @@ export function registerSilences(program: Command): void {
     .action(
       action(async (flags: { active?: boolean; json?: boolean }, command: Command) => {
         const context = commandContext(command.optsWithGlobals<GlobalOptions>());
-        const { warehouse } = await openForCommand(context, false);
+        const { warehouse } = await openForCommand(context, 'write');
         try {
           const list = await listSilences(
             warehouse,
@@ -131,7 +131,7 @@ export function registerSilences(program: Command): void {
     .action(
       action(async (id: string, _flags: unknown, command: Command) => {
         const context = commandContext(command.optsWithGlobals<GlobalOptions>());
-        const { warehouse } = await openForCommand(context, false);
+        const { warehouse } = await openForCommand(context, 'write');
         try {
           const silence = await expireSilence(warehouse, context.project.project, id, Date.now());
           process.stdout.write(

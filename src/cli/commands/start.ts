@@ -25,7 +25,7 @@ async function hasEvents(databasePath: string): Promise<boolean> {
  * null when keys exist (they were shown when created and cannot be shown again).
  */
 async function firstAdminKey(context: CommandContext): Promise<CreatedKey | null> {
-  const { warehouse } = await openForCommand(context, false);
+  const { warehouse } = await openForCommand(context, 'write');
   try {
     if ((await listKeys(warehouse)).length > 0) return null;
     return await createKey(warehouse, {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { openWarehouse } from '../../data/warehouse/open-warehouse.ts';
 import { type WarehouseStatus, warehouseStatus } from '../../data/warehouse/status.ts';
 import { action } from '../cli-error.ts';
-import { commandContext, type GlobalOptions } from '../context.ts';
+import { commandContext, type GlobalOptions, openForCommand } from '../context.ts';
 import { formatCount, formatTable } from '../format.ts';
 
 export function registerStatus(program: Command): void {
@@ -13,7 +12,7 @@ export function registerStatus(program: Command): void {
     .action(
       action(async (flags: { json?: boolean }, command: Command) => {
         const context = commandContext(command.optsWithGlobals<GlobalOptions>());
-        const { warehouse } = await openWarehouse({ path: context.databasePath, readOnly: true });
+        const { warehouse } = await openForCommand(context, 'read');
         try {
           const status = await warehouseStatus(warehouse);
           process.stdout.write(flags.json ? `${JSON.stringify(status)}\n` : describeStatus(status));
