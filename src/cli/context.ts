@@ -29,9 +29,8 @@ export function commandContext(options: GlobalOptions): CommandContext {
   return {
     databasePath: path.resolve(resolveDatabasePath(options.db ?? project.warehousePath, env)),
     project,
-    // Measured on 2M demo events (bench/ingest.bench.ts): DuckDB's own accounting stays far below this
-    // during ingestion, but process RSS follows the limit (512MB: ~700 MB peak, 128MB: ~540 MB,
-    // 64MB: ~480 MB; with the CLI's heap cap, ~370 MB) at no measurable cost in speed.
+    // Bulk loads: process RSS follows the engine limit (2M demo events, bench/ingest.bench.ts: 512MB
+    // ~700 MB peak, 128MB ~540 MB, 64MB 422 MB with the CLI's node flags) at no measurable cost in speed.
     memoryLimit: { load: env.memoryLimit ?? '64MB', other: env.memoryLimit },
   };
 }

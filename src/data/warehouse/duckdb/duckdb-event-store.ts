@@ -20,7 +20,7 @@ const EXPOSURE_EVENTS = ['$exposure', 'experiment_exposure', 'Experiment Viewed'
 const EXPERIMENT_KEY = `coalesce(properties->>'experiment', properties->>'experiment_id', properties->>'$."$feature_flag"')`;
 const VARIANT_KEY = `coalesce(properties->>'variant', properties->>'variation_id', properties->>'$."$feature_flag_response"')`;
 
-/** The temp tables a commit creates, dropped before it ends. */
+/** The temp tables a commit creates, dropped (in one statement list) before it ends. */
 const INGEST_TEMP_TABLES = ['ingest_new', 'ingest_users', 'ingest_users_merged', 'ingest_exposures'];
 
 /**
@@ -214,7 +214,7 @@ export class DuckDBEventStore implements EventStore {
         // Temp tables hold memory under the engine's limit until dropped; left for the next batch to
         // replace, a batch's tables met the next one's at the limit (64 MB for the CLI) and a late
         // batch of the 6 GB demo failed out of memory.
-        for (const table of INGEST_TEMP_TABLES) await w.execute(`DROP TABLE IF EXISTS temp.${table}`);
+        await w.execute(INGEST_TEMP_TABLES.map((t) => `DROP TABLE IF EXISTS temp.${t};`).join(' '));
       }
       const outcome: BatchOutcome = {
         segments: batch.segments.map((segment, i) => ({
