@@ -3,30 +3,12 @@
 import { DuckDBWarehouse } from '../src/data/warehouse/duckdb/duckdb-warehouse.ts';
 import { quoteLiteral } from '../src/data/warehouse/duckdb/quote.ts';
 import { MIGRATIONS, migrate } from '../src/data/warehouse/migrations/index.ts';
+import { READ_NDJSON_COLUMNS } from './reference-read-ndjson-columns.ts';
 
 const [file, db] = process.argv.slice(2) as [string, string];
 const warehouse = await DuckDBWarehouse.open(db);
 await migrate(warehouse, MIGRATIONS);
-const columns = {
-  event_id: 'VARCHAR',
-  user_id: 'VARCHAR',
-  event: 'VARCHAR',
-  timestamp: 'TIMESTAMP',
-  session_id: 'VARCHAR',
-  os: 'VARCHAR',
-  device: 'VARCHAR',
-  app_version: 'VARCHAR',
-  country: 'VARCHAR',
-  city: 'VARCHAR',
-  source: 'VARCHAR',
-  campaign: 'VARCHAR',
-  gender: 'VARCHAR',
-  age: 'INTEGER',
-  exp_group: 'VARCHAR',
-  post_id: 'VARCHAR',
-  receiver_id: 'VARCHAR',
-  latency_ms: 'DOUBLE',
-};
+const columns = READ_NDJSON_COLUMNS;
 const spec = `{${Object.entries(columns)
   .map(([k, v]) => `${k}: '${v}'`)
   .join(', ')}}`;

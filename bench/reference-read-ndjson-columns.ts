@@ -1,0 +1,21 @@
+// The demo's flat fields and their types, as both ingest references read them with read_ndjson.
+export const READ_NDJSON_COLUMNS = {
+  event_id: 'VARCHAR',
+  user_id: 'VARCHAR',
+  event: 'VARCHAR',
+  timestamp: 'TIMESTAMP',
+  session_id: 'VARCHAR',
+  os: 'VARCHAR',
+  device: 'VARCHAR',
+  app_version: 'VARCHAR',
+  country: 'VARCHAR',
+  city: 'VARCHAR',
+  source: 'VARCHAR',
+  campaign: 'VARCHAR',
+  gender: 'VARCHAR',
+  age: 'INTEGER',
+  exp_group: 'VARCHAR',
+  post_id: 'VARCHAR',
+  receiver_id: 'VARCHAR',
+  latency_ms: 'DOUBLE',
+} as const;
