@@ -8,8 +8,7 @@ import { READ_NDJSON_COLUMNS } from './reference-read-ndjson-columns.ts';
 const [file, db] = process.argv.slice(2) as [string, string];
 const warehouse = await DuckDBWarehouse.open(db);
 await migrate(warehouse, MIGRATIONS);
-const columns = READ_NDJSON_COLUMNS;
-const spec = `{${Object.entries(columns)
+const spec = `{${Object.entries(READ_NDJSON_COLUMNS)
   .map(([k, v]) => `${k}: '${v}'`)
   .join(', ')}}`;
 const started = performance.now();

@@ -44,7 +44,6 @@ export function registerExperimentAa(experiment: Command): void {
         const { project, layer, experiments } = context.project;
         findExperiment(experiments, name); // an unknown name fails before the database is opened
         const spec = specOf(flags);
-        // Read-only, without the write commands' memory cap, as `experiment analyze` opens it.
         const { warehouse } = await openForCommand(context, 'read');
         const bar = new ProgressBar();
         try {

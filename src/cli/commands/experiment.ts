@@ -29,7 +29,6 @@ export function registerExperiment(program: Command): Command {
         const context = commandContext(command.optsWithGlobals<GlobalOptions>());
         const { project, layer, experiments } = context.project;
         findExperiment(experiments, name); // an unknown name fails before the database is opened
-        // Read-only, without the write commands' memory cap: as insights do, reads may use what DuckDB needs.
         const { warehouse } = await openForCommand(context, 'read');
         try {
           const report = await analyzeExperiment(

@@ -212,7 +212,7 @@ export class DuckDBEventStore implements EventStore {
           await this.updateDerived(project);
         }
         // Temp tables hold memory under the engine's limit until dropped; left for the next batch to
-        // replace, a batch's tables met the next one's at the limit (64 MB for the CLI) and a late
+        // replace, a batch's tables met the next one's at the limit (64 MB for bulk loads) and a late
         // batch of the 6 GB demo failed out of memory.
         await w.execute(INGEST_TEMP_TABLES.map((t) => `DROP TABLE IF EXISTS temp.${t};`).join(' '));
       }
